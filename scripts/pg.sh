@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# A private PostgreSQL for development and tests, started from the machine's own binaries.
+#
+#   scripts/pg.sh start    initdb if needed, start (or reuse if running), wait until it accepts connections
+#   scripts/pg.sh stop     stop it cleanly (fast shutdown), if running
+#   scripts/pg.sh status   exit 0 when running
+#   scripts/pg.sh url      print the Npgsql connection string
+#
+# FLEETHEALTH_PG_DIR   cluster folder (default .local/pg in the repo, ignored by git)
+# FLEETHEALTH_PG_PORT  TCP port on 127.0.0.1 (default 54329)
+#
+# It listens on loopback only, and its unix socket lives inside the cluster folder, so it never
+# collides with a system PostgreSQL. Authentication is "trust" for the local OS user: it is a
+# development database that nothing outside this machine can reach.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dir="${FLEETHEALTH_PG_DIR:-$repo/.local/pg}"
+port="${FLEETHEALTH_PG_PORT:-54329}"
+data="$dir/data"
+sock="$dir/run"
+log="$dir/postgres.log"
+
+# PostgreSQL refuses to run as root; on root-only machines (CI, containers) run it as 'postgres'.
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+    chown -R postgres "$dir"
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+superuser() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
+
+url() { echo "Host=127.0.0.1;Port=$port;Username=$(superuser);Database=postgres"; }
+
+running() { [ -f "$data/postmaster.pid" ] && as_owner pg_ctl -D "$data" status >/dev/null 2>&1; }
+
+start() {
+  mkdir -p "$dir" "$sock"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    as_owner initdb -D "$data" --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
+      --username="$(superuser)" >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; exit 1; }
+  fi
+  if running; then
+    echo "postgres: reusing the cluster running in $data" >&2
+  else
+    as_owner pg_ctl -D "$data" -l "$log" -w -t 60 start -o \
+      "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$sock \
+       -c max_connections=300 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on" >/dev/null \
+      || { tail -n 30 "$log" >&2; exit 1; }
+  fi
+  # pg_ctl -w waits for the postmaster; also wait until a real session is accepted on the TCP port.
+  for _ in $(seq 1 100); do
+    if pg_isready -q -h 127.0.0.1 -p "$port" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "postgres: not accepting connections on 127.0.0.1:$port; see $log" >&2
+  exit 1
+}
+
+stop() {
+  if running; then as_owner pg_ctl -D "$data" -m fast -w -t 60 stop >/dev/null; fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) running ;;
+  url) url ;;
+  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+esac
