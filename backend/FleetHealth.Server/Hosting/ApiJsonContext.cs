@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FleetHealth.Server.Health;
+using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Sensors;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FleetHealth.Server.Hosting;
+
+/// <summary>Source-generated JSON for every API type: no reflection on the request path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HeartbeatBody))]
+[JsonSerializable(typeof(HeartbeatAccepted))]
+[JsonSerializable(typeof(SensorView))]
+[JsonSerializable(typeof(SensorPage))]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

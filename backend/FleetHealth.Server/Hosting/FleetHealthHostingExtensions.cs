@@ -1,0 +1,21 @@
+using FleetHealth.Server.Dashboard;
+using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Sensors;
+using FleetHealth.Server.Storage;
+
+namespace FleetHealth.Server.Hosting;
+
+public static class FleetHealthHostingExtensions
+{
+    /// <summary>Registers everything the server needs; options are validated at start, not at first use.</summary>
+    public static WebApplicationBuilder AddFleetHealth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        builder.AddStorage();
+        builder.AddIngestion();
+        builder.AddSensors();
+        builder.AddDashboard();
+        return builder;
+    }
+}

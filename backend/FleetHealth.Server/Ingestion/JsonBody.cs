@@ -1,0 +1,86 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace FleetHealth.Server.Ingestion;
+
+/// <summary>How reading an optional, size-bounded JSON body ended.</summary>
+internal enum BodyStatus
+{
+    Ok,
+    TooLarge,
+    Malformed,
+    UnsupportedMediaType,
+}
+
+internal readonly record struct BodyResult<T>(BodyStatus Status, T? Value, string? Error);
+
+/// <summary>
+/// Reads a request body by hand rather than through model binding, so that a bad body gets a
+/// problem-details answer naming the fault, and an oversized one is refused before it is buffered.
+/// </summary>
+internal static class JsonBody
+{
+    public static async Task<BodyResult<T>> ReadOptionalAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        {
+            return new(BodyStatus.Ok, null, null);
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return new(BodyStatus.TooLarge, null, $"Body is {request.ContentLength} bytes; at most {maxBytes} are accepted.");
+        }
+
+        if (!string.IsNullOrEmpty(request.ContentType) && !request.HasJsonContentType())
+        {
+            return new(BodyStatus.UnsupportedMediaType, null, $"Content-Type '{request.ContentType}' is not JSON; send application/json.");
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken);
+            if (read.Buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                return new(BodyStatus.TooLarge, null, $"Body exceeds {maxBytes} bytes.");
+            }
+
+            if (read.IsCompleted)
+            {
+                try
+                {
+                    return read.Buffer.IsEmpty
+                        ? new(BodyStatus.Ok, null, null)
+                        : new(BodyStatus.Ok, Deserialize(read.Buffer, typeInfo), null);
+                }
+                catch (JsonException e)
+                {
+                    return new(BodyStatus.Malformed, null, Describe(e));
+                }
+                finally
+                {
+                    reader.AdvanceTo(read.Buffer.End);
+                }
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+
+    private static T? Deserialize<T>(ReadOnlySequence<byte> buffer, JsonTypeInfo<T> typeInfo)
+    {
+        var json = new Utf8JsonReader(buffer);
+        return JsonSerializer.Deserialize(ref json, typeInfo);
+    }
+
+    private static string Describe(JsonException e)
+    {
+        var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at {e.Path}";
+        var what = e.InnerException is FormatException or InvalidOperationException ? "has a value of the wrong type or format" : "is not valid JSON";
+        return $"Body {what}{where} (line {(e.LineNumber ?? 0) + 1}).";
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FleetHealth.Server.Sensors;
+
+/// <summary><c>/api/v1/sensors</c>: what the fleet looks like, one sensor or a page at a time.</summary>
+public static class SensorApi
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    public static RouteGroupBuilder MapSensorApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/sensors").WithTags("Sensors");
+        group.MapGet("/{sensorId}", GetAsync);
+        group.MapGet("/", ListAsync);
+        return group;
+    }
+
+    internal static async Task<Results<Ok<SensorView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
+        string sensorId, SensorQueries queries, CancellationToken cancellationToken)
+    {
+        if (!SensorId.TryParse(sensorId, out var id, out var error))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sensorId"] = [error] }, title: "Bad sensor id");
+        }
+
+        var sensor = await queries.FindAsync(id, cancellationToken);
+        return sensor is null
+            ? TypedResults.NotFound(new ProblemDetails { Title = "Unknown sensor", Detail = $"No sensor '{id}'.", Status = StatusCodes.Status404NotFound })
+            : TypedResults.Ok(sensor);
+    }
+
+    internal static async Task<Results<Ok<SensorPage>, ValidationProblem>> ListAsync(
+        SensorQueries queries, CancellationToken cancellationToken, int? limit = null, string? after = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [$"limit must be from 1 to {MaxPageSize}."];
+        }
+
+        if (after is not null && !SensorId.TryParse(after, out _, out var afterError))
+        {
+            errors["after"] = [afterError];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Bad paging parameters");
+        }
+
+        return TypedResults.Ok(await queries.PageAsync(after, limit ?? DefaultPageSize, cancellationToken));
+    }
+}

@@ -1,0 +1,47 @@
+using FleetHealth.Database;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FleetHealth.Server.Storage;
+
+internal static class StorageServiceExtensions
+{
+    public static void AddStorage(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => IsParsable(o.ConnectionString), "Database:ConnectionString is not a valid Npgsql connection string.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString)
+            {
+                MaxPoolSize = options.MaxPoolSize,
+                ApplicationName = "fleethealth",
+            };
+            return new NpgsqlDataSourceBuilder(connection.ConnectionString)
+                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+                .Build();
+        });
+        builder.Services.AddSingleton(sp => new Migrator(
+            sp.GetRequiredService<NpgsqlDataSource>(), MigrationSource.Embedded, sp.GetRequiredService<ILogger<Migrator>>()));
+        builder.Services.AddSingleton<DatabaseReadiness>();
+        builder.Services.AddHostedService<MigrationService>();
+    }
+
+    private static bool IsParsable(string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
