@@ -1,1 +1,6 @@
-return 0;
+namespace FleetHealth.Simulator;
+
+internal static class SimulatorProgram
+{
+    public static int Main() => 0;
+}

@@ -2,7 +2,6 @@ using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -19,7 +18,7 @@ public static class HeartbeatApi
         return group;
     }
 
-    internal static async Task<Results<Accepted<HeartbeatAccepted>, ValidationProblem, ProblemHttpResult, NotFound<ProblemDetails>>> PostAsync(
+    internal static async Task<Results<Accepted<HeartbeatAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
         string? sensorId,
         HttpRequest request,
         IHeartbeatSink sink,
@@ -69,12 +68,10 @@ public static class HeartbeatApi
 
         return outcome switch
         {
-            IngestOutcome.UnknownSensor => TypedResults.NotFound(new ProblemDetails
-            {
-                Title = "Unknown sensor",
-                Detail = $"Sensor '{id}' is not registered and this fleet does not auto-register.",
-                Status = StatusCodes.Status404NotFound,
-            }),
+            IngestOutcome.UnknownSensor => TypedResults.Problem(
+                $"Sensor '{id}' is not registered and this fleet does not auto-register.",
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown sensor"),
             _ => TypedResults.Accepted($"/api/v1/sensors/{id}", new HeartbeatAccepted(id.Value, receivedAt, outcome == IngestOutcome.Duplicate)),
         };
     }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace FleetHealth.Server.Sensors;
 
@@ -17,7 +16,7 @@ public static class SensorApi
         return group;
     }
 
-    internal static async Task<Results<Ok<SensorView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
+    internal static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> GetAsync(
         string sensorId, SensorQueries queries, CancellationToken cancellationToken)
     {
         if (!SensorId.TryParse(sensorId, out var id, out var error))
@@ -27,7 +26,7 @@ public static class SensorApi
 
         var sensor = await queries.FindAsync(id, cancellationToken);
         return sensor is null
-            ? TypedResults.NotFound(new ProblemDetails { Title = "Unknown sensor", Detail = $"No sensor '{id}'.", Status = StatusCodes.Status404NotFound })
+            ? TypedResults.Problem($"No sensor '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Unknown sensor")
             : TypedResults.Ok(sensor);
     }
 
