@@ -38,8 +38,9 @@ if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.
   (cd frontend && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 (cd frontend && npm run --silent build) >"$state/frontend-build.log" 2>&1 || { cat "$state/frontend-build.log" >&2; exit 1; }
-dotnet build backend/FleetHealth.Server -c Release --nologo -v quiet -clp:ErrorsOnly >&2
-dotnet build backend/FleetHealth.Simulator -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+for project in FleetHealth.Server FleetHealth.Simulator; do
+  dotnet build "backend/$project" -c Release --nologo -v quiet >"$state/build.log" 2>&1 || { cat "$state/build.log" >&2; exit 1; }
+done
 
 if [ -n "${FLEETHEALTH_DB:-}" ]; then
   db="$FLEETHEALTH_DB"
