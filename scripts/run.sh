@@ -35,7 +35,7 @@ fi
 
 echo "building (dashboard, server, simulator)…" >&2
 if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
-  (cd frontend && npm ci --no-audit --no-fund --loglevel=error) >&2
+  (cd frontend && npm install --no-audit --no-fund --loglevel=error) >&2  # not npm ci: see .ci/run
 fi
 (cd frontend && npm run --silent build) >"$state/frontend-build.log" 2>&1 || { cat "$state/frontend-build.log" >&2; exit 1; }
 for project in FleetHealth.Server FleetHealth.Simulator; do

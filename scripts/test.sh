@@ -14,7 +14,7 @@ if [ -z "${FLEETHEALTH_DB:-}" ]; then
   export FLEETHEALTH_DB="$(scripts/pg.sh url)"
 fi
 
-[ -f frontend/node_modules/.package-lock.json ] || (cd frontend && npm ci --no-audit --no-fund)
+[ -f frontend/node_modules/.package-lock.json ] || (cd frontend && npm install --no-audit --no-fund --loglevel=error)  # not npm ci: see .ci/run
 
 mkdir -p .local
 log="$repo/.local/test-dotnet.log"
