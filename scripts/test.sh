@@ -21,7 +21,7 @@ log="$repo/.local/test-dotnet.log"
 set +e
 dotnet test FleetHealth.sln --nologo 2>&1 | tee "$log"
 dotnet_status=${PIPESTATUS[0]}
-(cd frontend && npx vitest run) 2>&1 | tee "$repo/.local/test-frontend.log"
+(cd frontend && NO_COLOR=1 npx vitest run) 2>&1 | tee "$repo/.local/test-frontend.log"
 frontend_status=${PIPESTATUS[0]}
 set -e
 
@@ -31,7 +31,7 @@ read -r passed failed < <(awk '
   END { print p + 0, f + 0 }' "$log")
 read -r fpassed ffailed < <(awk '
   /^ *Tests +/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
-  END { print p + 0, f + 0 }' "$repo/.local/test-frontend.log")
+  END { print p + 0, f + 0 }' <(sed 's/\x1b\[[0-9;]*m//g' "$repo/.local/test-frontend.log"))
 passed=$((passed + fpassed)); failed=$((failed + ffailed))
 if [ "$dotnet_status" -ne 0 ] || [ "$frontend_status" -ne 0 ]; then failed=$((failed > 0 ? failed : 1)); fi
 echo "tests: $passed passed, $failed failed"
