@@ -19,6 +19,10 @@ public enum HeartbeatDecision
 /// Deadlines are inclusive: a sensor silent for exactly interval + grace is late. The stale and
 /// dead thresholds never come before the late one (a sensor with a 1-hour interval is not stale
 /// after 10 minutes); transitions due at the same instant collapse into the furthest one.
+/// A missed beat is an expected beat whose slot passed by more than the grace. A sensor is late when
+/// N of the last M expected beats were missed; once late (or stale, or dead) it is healthy again
+/// only when at most N - 2 of the last M were missed: a sensor that returns from an outage, or
+/// that misses every other beat, shows as late until it has beaten steadily.
 /// </remarks>
 public static class SensorLiveness
 {
@@ -59,8 +63,11 @@ public static class SensorLiveness
         if (current != LivenessStatus.Retired)
         {
             var misses = state.Misses.Record(missed).MissedOfLast(policy.LateWindow);
+            // Hysteresis: late at N misses of the last M, healthy again only at N - 2 or fewer, so a
+            // sensor that misses every other beat stays late instead of flipping on each beat.
+            var lateLimit = current.SilenceRank() > 0 ? policy.LateMisses - 1 : policy.LateMisses;
             var (target, reason) = heartbeat.Status == ReportedStatus.Fault ? (LivenessStatus.Fault, "reported fault")
-                : misses >= policy.LateMisses ? (LivenessStatus.Late, $"missed {misses} of the last {policy.LateWindow} expected beats")
+                : misses >= lateLimit ? (LivenessStatus.Late, $"missed {misses} of the last {policy.LateWindow} expected beats")
                 : (LivenessStatus.Healthy, "heartbeat");
             if (target != current)
             {
