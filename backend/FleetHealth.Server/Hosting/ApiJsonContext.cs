@@ -11,6 +11,8 @@ namespace FleetHealth.Server.Hosting;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HeartbeatBody))]
 [JsonSerializable(typeof(HeartbeatAccepted))]
+[JsonSerializable(typeof(List<BatchItem>))]
+[JsonSerializable(typeof(BatchResult))]
 [JsonSerializable(typeof(SensorView))]
 [JsonSerializable(typeof(SensorPage))]
 [JsonSerializable(typeof(HealthReport))]
