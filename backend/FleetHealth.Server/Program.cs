@@ -1,3 +1,4 @@
+using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
@@ -12,6 +13,7 @@ app.UseStatusCodePages();
 app.MapHealthApi();
 app.MapHeartbeatApi();
 app.MapSensorApi();
+app.MapAnalyticsApi();
 app.MapDashboard();
 app.Run();
 

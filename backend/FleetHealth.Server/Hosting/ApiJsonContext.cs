@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
@@ -16,6 +17,8 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(SensorView))]
 [JsonSerializable(typeof(SensorPage))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(AnalyticsCatalog))]
+[JsonSerializable(typeof(AnalyticsResult))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

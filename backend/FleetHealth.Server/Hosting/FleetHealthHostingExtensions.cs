@@ -1,3 +1,4 @@
+using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
@@ -15,6 +16,7 @@ public static class FleetHealthHostingExtensions
         builder.AddStorage();
         builder.AddIngestion();
         builder.AddSensors();
+        builder.AddAnalytics();
         builder.AddDashboard();
         return builder;
     }

@@ -11,8 +11,8 @@ internal sealed class DirectHeartbeatWriter(NpgsqlDataSource dataSource) : IHear
     public async ValueTask<IngestOutcome> SubmitAsync(Heartbeat heartbeat, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO sensors (sensor_id, first_seen, last_seen, heartbeat_count)
-            VALUES ($1, $2, $2, 1)
+            INSERT INTO sensors (sensor_id, first_seen, last_seen, heartbeat_count, registered_at, status, status_since)
+            VALUES ($1, $2, $2, 1, $2, 'healthy', $2)
             ON CONFLICT (sensor_id) DO UPDATE
                SET last_seen = greatest(sensors.last_seen, excluded.last_seen),
                    heartbeat_count = sensors.heartbeat_count + 1
