@@ -31,9 +31,30 @@ public static class SensorApi
     }
 
     internal static async Task<Results<Ok<SensorPage>, ValidationProblem>> ListAsync(
-        SensorQueries queries, CancellationToken cancellationToken, int? limit = null, string? after = null)
+        SensorQueries queries,
+        CancellationToken cancellationToken,
+        int? limit = null,
+        string? after = null,
+        string? state = null,
+        string? tag = null,
+        string? q = null)
     {
         var errors = new Dictionary<string, string[]>();
+        if (state is not null && !SensorFilter.States.Contains(state, StringComparer.Ordinal))
+        {
+            errors["state"] = [$"state must be one of {string.Join(", ", SensorFilter.States)}."];
+        }
+
+        if (tag is not null && !SensorTag.IsValid(tag, out var tagError))
+        {
+            errors["tag"] = [tagError];
+        }
+
+        if (q is { Length: 0 or > SensorFilter.MaxTextLength })
+        {
+            errors["q"] = [$"q must be 1 to {SensorFilter.MaxTextLength} characters."];
+        }
+
         if (limit is < 1 or > MaxPageSize)
         {
             errors["limit"] = [$"limit must be from 1 to {MaxPageSize}."];
@@ -49,6 +70,6 @@ public static class SensorApi
             return TypedResults.ValidationProblem(errors, title: "Bad paging parameters");
         }
 
-        return TypedResults.Ok(await queries.PageAsync(after, limit ?? DefaultPageSize, cancellationToken));
+        return TypedResults.Ok(await queries.PageAsync(after, limit ?? DefaultPageSize, new SensorFilter(state, tag, q), cancellationToken));
     }
 }

@@ -37,7 +37,8 @@ public sealed class HeartbeatApiTests(FleetHealthFactory factory) : IClassFixtur
         Assert.NotNull(sensor);
         Assert.Equal("s-1", sensor.SensorId);
         Assert.Equal(3, sensor.HeartbeatCount);
-        Assert.InRange(sensor.FirstSeen, before.AddSeconds(-1), sensor.LastSeen);
+        Assert.InRange(sensor.FirstSeen!.Value, before.AddSeconds(-1), sensor.LastSeen!.Value);
+        Assert.Equal("healthy", sensor.Status);
     }
 
     [Fact]

@@ -73,4 +73,33 @@ public sealed class SensorApiTests(FleetHealthFactory factory) : IClassFixture<F
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Fact]
+    public async Task The_list_filters_by_state_tag_and_text()
+    {
+        await factory.DataSource.CreateCommand("""
+            INSERT INTO sensors (sensor_id, status, tags, heartbeat_count) VALUES
+              ('flt-North-1', 'late', '{north}', 0), ('flt-north-2', 'healthy', '{north}', 0), ('flt-south-1', 'late', '{south}', 0)
+            """).ExecuteNonQueryAsync();
+
+        async Task<string[]> Ids(string query) =>
+            [.. (await _client.GetFromJsonAsync<SensorPage>($"/api/v1/sensors?{query}"))!.Items.Select(s => s.SensorId)];
+
+        Assert.Equal(["flt-North-1", "flt-south-1"], await Ids("state=late&q=flt-"));
+        Assert.Equal(["flt-North-1", "flt-north-2"], await Ids("tag=north"));
+        Assert.Equal(["flt-North-1", "flt-north-2"], await Ids("q=NORTH"));
+        Assert.Equal(["flt-North-1"], await Ids("q=north&state=late&tag=north"));
+        Assert.Empty(await Ids("q=%25"));
+    }
+
+    [Theory]
+    [InlineData("state=sleepy", "state")]
+    [InlineData("tag=bad%20tag", "tag")]
+    [InlineData("q=", "q")]
+    public async Task Bad_filters_are_400(string query, string field)
+    {
+        using var response = await _client.GetAsync($"/api/v1/sensors?{query}");
+
+        await ApiAssertions.AssertFieldErrorAsync(response, field);
+    }
 }
