@@ -1,6 +1,7 @@
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
 
@@ -17,6 +18,7 @@ public static class FleetHealthHostingExtensions
         builder.AddIngestion();
         builder.AddSensors();
         builder.AddAnalytics();
+        builder.AddReadModel();
         builder.AddDashboard();
         return builder;
     }
