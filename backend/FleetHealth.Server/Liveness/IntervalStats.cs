@@ -10,9 +10,8 @@ public readonly record struct IntervalStats(long Count, double MeanSeconds, doub
 
     public double StdDevSeconds => Math.Sqrt(VarianceSeconds);
 
-    public IntervalStats Add(TimeSpan interval)
+    public IntervalStats Add(double x)
     {
-        var x = interval.TotalSeconds;
         var count = Count + 1;
         var delta = x - MeanSeconds;
         var mean = MeanSeconds + (delta / count);

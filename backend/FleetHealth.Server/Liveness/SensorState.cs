@@ -16,20 +16,22 @@ public sealed record SensorState
 
     public DateTimeOffset RegisteredAt { get; init; }
 
-    public DateTimeOffset? FirstSeen { get; init; }
+    public BeatHistory History { get; init; }
 
-    public DateTimeOffset? LastSeen { get; init; }
+    public DateTimeOffset? FirstSeen => History.FirstSeen;
+
+    public DateTimeOffset? LastSeen => History.LastSeen;
 
     /// <summary>Where silence is measured from: the last heartbeat, or a later reactivation.</summary>
     public DateTimeOffset? WatchFrom { get; init; }
 
-    public long HeartbeatCount { get; init; }
+    public long HeartbeatCount => History.Count;
 
-    public long LostBeats { get; init; }
+    public long LostBeats => History.LostBeats;
 
     public long SkewedBeats { get; init; }
 
-    public IntervalStats Intervals { get; init; }
+    public IntervalStats Intervals => History.Intervals;
 
     public SequenceTracker Sequence { get; init; } = SequenceTracker.Empty;
 
@@ -63,17 +65,12 @@ public sealed record SensorState
             sequence = sequence.Accept(seq, verdict);
         }
 
-        var intervals = LastSeen is { } previous && h.At > previous ? Intervals.Add(h.At - previous) : Intervals;
-        var lastSeen = LastSeen is { } last && last > h.At ? last : h.At;
+        var (history, _) = History.Record(h);
         return this with
         {
-            FirstSeen = FirstSeen ?? h.At,
-            LastSeen = lastSeen,
-            WatchFrom = WatchFrom is { } watch && watch > lastSeen ? watch : lastSeen,
-            HeartbeatCount = HeartbeatCount + 1,
-            LostBeats = Math.Max(0, LostBeats + h.LostBeats),
+            History = history,
+            WatchFrom = WatchFrom is { } watch && watch > history.LastSeen ? watch : history.LastSeen,
             SkewedBeats = SkewedBeats + (h.SkewFlagged ? 1 : 0),
-            Intervals = intervals,
             Sequence = sequence,
             Misses = Misses.Record(h.MissedBefore),
         };
