@@ -1,6 +1,8 @@
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Dashboard;
+using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Projection;
 using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
@@ -16,6 +18,8 @@ public static class FleetHealthHostingExtensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.AddStorage();
         builder.AddIngestion();
+        builder.AddFleet();
+        builder.AddProjection();
         builder.AddSensors();
         builder.AddAnalytics();
         builder.AddReadModel();

@@ -61,7 +61,7 @@ public static class HeartbeatApi
         {
             outcome = await sink.SubmitAsync(heartbeat, cancellationToken);
         }
-        catch (NpgsqlException)
+        catch (Exception e) when (e is IngestUnavailableException or NpgsqlException)
         {
             // Not durable, so not acknowledged: the sensor keeps the beat and retries.
             return StorageUnavailable(request.HttpContext, "The heartbeat could not be stored; retry.");
@@ -160,7 +160,7 @@ public static class HeartbeatApi
                 var outcome => new BatchItemResult(index, id.Value, StatusCodes.Status202Accepted, outcome == IngestOutcome.Duplicate),
             };
         }
-        catch (NpgsqlException)
+        catch (Exception e) when (e is IngestUnavailableException or NpgsqlException)
         {
             return new BatchItemResult(index, id.Value, StatusCodes.Status503ServiceUnavailable);
         }

@@ -17,14 +17,14 @@ public static class SensorApi
     }
 
     internal static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> GetAsync(
-        string sensorId, SensorQueries queries, CancellationToken cancellationToken)
+        string sensorId, SensorReads reads, CancellationToken cancellationToken)
     {
         if (!SensorId.TryParse(sensorId, out var id, out var error))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sensorId"] = [error] }, title: "Bad sensor id");
         }
 
-        var sensor = await queries.FindAsync(id, cancellationToken);
+        var sensor = await reads.FindAsync(id, cancellationToken);
         return sensor is null
             ? TypedResults.Problem($"No sensor '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Unknown sensor")
             : TypedResults.Ok(sensor);

@@ -4,6 +4,7 @@ using System.Text;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Tests.Hosting;
+using FleetHealth.Testing;
 
 namespace FleetHealth.Server.Tests.Api;
 
@@ -12,13 +13,33 @@ public sealed class HeartbeatApiTests(FleetHealthFactory factory) : IClassFixtur
     private readonly HttpClient _client = factory.CreateClient();
 
     [Fact]
-    public async Task An_accepted_heartbeat_is_already_in_the_database_when_202_arrives()
+    public async Task An_accepted_heartbeat_is_already_in_the_journal_when_202_arrives()
     {
         using var response = await _client.PostAsync("/api/v1/heartbeats/durable-1", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await using var command = factory.DataSource.CreateCommand("SELECT heartbeat_count FROM sensors WHERE sensor_id = 'durable-1'");
+        await using var command = factory.DataSource.CreateCommand(
+            "SELECT count(*) FROM journal WHERE persistence_id = 'sensor/durable-1' AND manifest = 'sensor.heartbeat.v1'");
         Assert.Equal(1L, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task The_read_model_follows_the_journal()
+    {
+        using var response = await _client.PostAsync("/api/v1/heartbeats/projected-1", null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var status = await Eventually.Until(
+            async () =>
+            {
+                await using var command = factory.DataSource.CreateCommand("SELECT status FROM sensors WHERE sensor_id = 'projected-1'");
+                return await command.ExecuteScalarAsync() as string;
+            },
+            s => s is not null,
+            TimeSpan.FromSeconds(10),
+            "the projection writes the sensor's row");
+
+        Assert.Equal("healthy", status);
     }
 
     [Fact]
