@@ -3,6 +3,7 @@ using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Operations;
 using FleetHealth.Server.Sensors;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,7 +14,9 @@ app.UseStatusCodePages();
 app.MapHealthApi();
 app.MapHeartbeatApi();
 app.MapSensorApi();
+app.MapSensorCommandApi();
 app.MapAnalyticsApi();
+app.MapStatusApi();
 app.MapDashboard();
 app.Run();
 
