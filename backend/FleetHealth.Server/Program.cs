@@ -3,6 +3,7 @@ using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
+using FleetHealth.Server.Serial;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddFleetHealth();
@@ -12,6 +13,7 @@ app.UseStatusCodePages();
 app.MapHealthApi();
 app.MapHeartbeatApi();
 app.MapSensorApi();
+app.MapSerialApi();
 app.MapDashboard();
 app.Run();
 

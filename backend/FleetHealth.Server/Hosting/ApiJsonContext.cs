@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
+using FleetHealth.Server.Serial;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FleetHealth.Server.Hosting;
@@ -14,6 +15,7 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(SensorView))]
 [JsonSerializable(typeof(SensorPage))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(SerialPortList))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
+using FleetHealth.Server.Serial;
 using FleetHealth.Server.Storage;
 
 namespace FleetHealth.Server.Hosting;
@@ -14,6 +15,7 @@ public static class FleetHealthHostingExtensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.AddStorage();
         builder.AddIngestion();
+        builder.AddSerialIngestion();
         builder.AddSensors();
         builder.AddDashboard();
         return builder;

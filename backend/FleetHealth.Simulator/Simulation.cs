@@ -1,0 +1,246 @@
+using System.Threading.Channels;
+
+namespace FleetHealth.Simulator;
+
+/// <summary>
+/// One run: the <see cref="Fleet"/> generates beats, a dispatcher sends them with bounded
+/// concurrency, and, with an offline queue, undeliverable beats go to disk and a replayer sends
+/// them in order before any new beat goes out directly.
+/// </summary>
+internal sealed class Simulation : IAsyncDisposable
+{
+    private const int MaxChunk = 4096;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly SimulatorOptions _options;
+    private readonly IBeatTransport _transport;
+    private readonly TextWriter _output;
+    private readonly OfflineQueue? _queue;
+    private readonly SemaphoreSlim _gate;
+    private volatile bool _dispatchDone;
+
+    public Simulation(SimulatorOptions options, IBeatTransport transport, TextWriter output)
+    {
+        _options = options;
+        _transport = transport;
+        _output = output;
+        Stats = new SimulatorStats();
+        Fleet = new Fleet(options, Stats);
+        _queue = options.QueueDir is null ? null : new OfflineQueue(options.QueueDir);
+        _gate = new SemaphoreSlim(options.Concurrency, options.Concurrency);
+    }
+
+    public Fleet Fleet { get; }
+
+    public SimulatorStats Stats { get; }
+
+    /// <summary>Beats waiting in the offline queue.</summary>
+    public long Queued => _queue?.Pending ?? 0;
+
+    /// <summary>
+    /// Runs until <paramref name="abort"/> (Ctrl-C: in-flight beats are queued, the queue is kept
+    /// for the next run) or until <see cref="SimulatorOptions.Duration"/> has passed and the queue
+    /// is drained (at most <see cref="SimulatorOptions.Drain"/> more).
+    /// </summary>
+    public async Task RunAsync(CancellationToken abort)
+    {
+        using var stopGenerating = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        if (_options.Duration is { } duration)
+        {
+            stopGenerating.CancelAfter(duration);
+        }
+
+        using var stopReplay = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        using var stopBackground = new CancellationTokenSource();
+        var channel = Channel.CreateBounded<Beat>(new BoundedChannelOptions(65_536)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+        var flush = _queue?.FlushAsync(TimeSpan.FromMilliseconds(100), stopBackground.Token) ?? Task.CompletedTask;
+        var report = ReportAsync(stopBackground.Token);
+        var generate = Task.Run(() => Fleet.RunAsync(channel.Writer, stopGenerating.Token), CancellationToken.None);
+        var replay = _queue is null ? Task.CompletedTask : Task.Run(() => ReplayAsync(_queue, stopReplay.Token), CancellationToken.None);
+        await DispatchAsync(channel.Reader, abort);
+        await generate;
+        _dispatchDone = true;
+        stopReplay.CancelAfter(_options.Drain);
+        await replay;
+        await stopBackground.CancelAsync();
+        await flush;
+        await report;
+        await _output.WriteLineAsync(Stats.Summary(Queued) + " (final)");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transport.DisposeAsync();
+        _queue?.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task DispatchAsync(ChannelReader<Beat> reader, CancellationToken abort)
+    {
+        var batch = new List<Beat>(_transport.MaxBatch);
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < _transport.MaxBatch && reader.TryRead(out var beat))
+            {
+                batch.Add(beat);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            var items = batch.ToArray();
+            batch.Clear();
+            if (_queue is { HasPending: true } || abort.IsCancellationRequested)
+            {
+                // Older beats are still queued (they go first), or we are stopping.
+                Keep(items);
+                continue;
+            }
+
+            await _gate.WaitAsync(CancellationToken.None);
+            _ = SendDirectAsync(items, abort);
+        }
+
+        // Wait for every in-flight request.
+        for (var i = 0; i < _options.Concurrency; i++)
+        {
+            await _gate.WaitAsync(CancellationToken.None);
+        }
+
+        _gate.Release(_options.Concurrency);
+    }
+
+    private async Task SendDirectAsync(Beat[] items, CancellationToken abort)
+    {
+        try
+        {
+            var result = await _transport.SendAsync(items, abort);
+            Count(result, items.Length);
+            if (result == Delivery.Retry)
+            {
+                Keep(items);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Keep(Beat[] items)
+    {
+        if (_queue is null)
+        {
+            Stats.AddFailed(items.Length);
+        }
+        else
+        {
+            _queue.Append(items);
+        }
+    }
+
+    private void Count(Delivery result, int n)
+    {
+        switch (result)
+        {
+            case Delivery.Delivered:
+                Stats.AddAcked(n);
+                break;
+            case Delivery.Rejected:
+                Stats.AddRejected(n);
+                break;
+            default:
+                Stats.AddRetries(n);
+                break;
+        }
+    }
+
+    private async Task ReplayAsync(OfflineQueue queue, CancellationToken stop)
+    {
+        var backoff = TimeSpan.FromMilliseconds(100);
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var chunk = queue.Peek(Math.Min(MaxChunk, _transport.MaxBatch * _options.Concurrency));
+                if (chunk is null)
+                {
+                    if (_dispatchDone && !queue.HasPending)
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(50, stop);
+                    continue;
+                }
+
+                IReadOnlyList<Beat> left = chunk.Beats;
+                while (left.Count > 0)
+                {
+                    var groups = left.Chunk(_transport.MaxBatch).ToArray();
+                    var results = await Task.WhenAll(groups.Select(g => SendGatedAsync(g, stop)));
+                    var retry = new List<Beat>();
+                    for (var i = 0; i < groups.Length; i++)
+                    {
+                        Count(results[i], groups[i].Length);
+                        if (results[i] == Delivery.Retry)
+                        {
+                            retry.AddRange(groups[i]);
+                        }
+                    }
+
+                    left = retry;
+                    if (left.Count > 0)
+                    {
+                        await Task.Delay(backoff, stop);
+                        backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                    }
+                }
+
+                queue.Advance(chunk);
+                backoff = TimeSpan.FromMilliseconds(100);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping: what is left stays on disk for the next run.
+        }
+    }
+
+    private async Task<Delivery> SendGatedAsync(Beat[] group, CancellationToken stop)
+    {
+        await _gate.WaitAsync(stop);
+        try
+        {
+            return await _transport.SendAsync(group, stop);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ReportAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_options.Report);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                await _output.WriteLineAsync(Stats.Summary(Queued));
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Done.
+        }
+    }
+}
