@@ -1,16 +1,24 @@
 using System.Runtime.InteropServices;
-using FleetHealth.Simulator;
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-{
-    context.Cancel = true;
-    stop.Cancel();
-});
+namespace FleetHealth.Simulator;
 
-return await SimulatorApp.RunAsync(args, Console.Out, Console.Error, stop.Token);
+/// <summary>Entry point: Ctrl-C and SIGTERM stop the run cleanly (in-flight beats are queued, not lost).</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+
+        return await SimulatorApp.RunAsync(args, Console.Out, Console.Error, stop.Token);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FleetHealth.Server.Sensors;
+using FleetHealth.Simulator;
+using FleetHealth.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace FleetHealth.Server.Tests.Simulator;
+
+/// <summary>The simulator's offline queue against real HTTP: outage first, server later, nothing lost.</summary>
+public sealed class OfflineReplayTests(MigratedDatabase db) : IClassFixture<MigratedDatabase>, IDisposable
+{
+    private readonly StringWriter _log = new();
+    private readonly string _queueDir = Path.Combine(Path.GetTempPath(), $"fh-simq-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_queueDir))
+        {
+            Directory.Delete(_queueDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Beats_queued_while_the_server_is_down_all_arrive_once_it_is_up()
+    {
+        var port = FreePort.Next();
+        await using var simulation = Simulate(port, sensors: 20, prefix: "outage-");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = simulation.RunAsync(stop.Token);
+
+        // No server on the port: everything goes to the disk queue.
+        await Eventually.Until(() => Task.FromResult(simulation.Queued), q => q >= 20, TimeSpan.FromSeconds(10), "beats pile up in the queue");
+        Assert.Equal(0, simulation.Stats.Acked);
+
+        await using var server = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            b.UseSetting("Database:ConnectionString", db.ConnectionString));
+        server.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
+        server.StartServer();
+
+        await run.WaitAsync(TimeSpan.FromSeconds(40));
+
+        Assert.Equal(0, simulation.Queued);
+        Assert.Equal(0, simulation.Stats.Failed);
+        Assert.True(simulation.Stats.Rejected == 0, _log.ToString());
+        Assert.True(simulation.Stats.Retries > 0);
+        Assert.Equal(simulation.Stats.Sent, simulation.Stats.Acked);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        for (var i = 0; i < simulation.Fleet.Ids.Count; i++)
+        {
+            var sensor = await client.GetFromJsonAsync<SensorView>($"/api/v1/sensors/{simulation.Fleet.Ids[i]}");
+            Assert.Equal(simulation.Fleet.Generated(i), sensor!.HeartbeatCount);
+        }
+    }
+
+    [Fact]
+    public async Task Replay_delivers_each_sensors_beats_in_sequence_order_without_gaps_or_repeats()
+    {
+        var port = FreePort.Next();
+        var up = false;
+        var received = new ConcurrentQueue<(string Id, long Seq)>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var fake = builder.Build();
+        fake.MapPost("/api/v1/heartbeats/{id}", async (string id, HttpRequest request) =>
+        {
+            if (!Volatile.Read(ref up))
+            {
+                return Results.StatusCode(503);
+            }
+
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            received.Enqueue((id, body.RootElement.GetProperty("sequence").GetInt64()));
+            return Results.Accepted();
+        });
+        await fake.StartAsync();
+
+        await using var simulation = Simulate(port, sensors: 10, prefix: "order-");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = simulation.RunAsync(stop.Token);
+        await Eventually.Until(() => Task.FromResult(simulation.Queued), q => q >= 40, TimeSpan.FromSeconds(15), "beats pile up while the server answers 503");
+        Volatile.Write(ref up, true);
+        await run.WaitAsync(TimeSpan.FromSeconds(40));
+
+        Assert.Equal(simulation.Stats.Sent, received.Count);
+        foreach (var group in received.GroupBy(r => r.Id))
+        {
+            var sequences = group.Select(r => r.Seq).ToList();
+            var index = simulation.Fleet.Ids.ToList().IndexOf(group.Key);
+            Assert.Equal(LongRange(simulation.Fleet.Generated(index)), sequences);
+        }
+    }
+
+    private static List<long> LongRange(long count) => [.. Enumerable.Range(0, (int)count).Select(i => (long)i)];
+
+    private Simulation Simulate(int port, int sensors, string prefix)
+    {
+        var options = SimulatorArgs.Parse(
+            [
+                "--url", $"http://127.0.0.1:{port}",
+                "--sensors", sensors.ToString(CultureInfo.InvariantCulture),
+                "--interval", "200ms",
+                "--duration", "4s",
+                "--drain", "30s",
+                "--prefix", prefix,
+                "--seq-start", "0",
+                "--queue-dir", _queueDir,
+            ],
+            out var error,
+            out _);
+        Assert.Null(error);
+        var transport = new HttpBeatTransport(options!.Url!, null, 0, options.Concurrency, _log);
+        return new Simulation(options, transport, TextWriter.Null);
+    }
+}
