@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
-using Npgsql;
 
 namespace FleetHealth.Server.Serial;
 
@@ -60,7 +59,7 @@ internal sealed partial class SerialPortReader(
             {
                 port = ports.Open(_options.Device, _options.Baud);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 status.Error(e.Message, clock.GetUtcNow());
                 LogOpenFailed(_options.Device, e.Message, backoff);
@@ -98,10 +97,12 @@ internal sealed partial class SerialPortReader(
                     lines.Clear();
                 }
             }
-            catch (IOException e)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // IOException when the device goes away; anything else must not kill the port's thread either.
                 status.Error(e.Message, clock.GetUtcNow());
                 LogLost(_options.Device, e.Message);
+                stoppingToken.WaitHandle.WaitOne(backoff);
             }
             finally
             {
@@ -170,9 +171,10 @@ internal sealed partial class SerialPortReader(
 
                     break;
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // Not durable: keep the line and retry; meanwhile new lines wait in the bounded queue.
+                    // Not durable (NpgsqlException, or anything else the sink threw): keep the line and
+                    // retry; meanwhile new lines wait in the bounded queue.
                     status.Error($"storage unavailable, retrying: {e.Message}", clock.GetUtcNow());
                     LogStorageRetry(_options.Device, e.Message, backoff);
                     await Task.Delay(backoff, clock, stoppingToken);
