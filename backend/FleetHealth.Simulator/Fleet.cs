@@ -76,7 +76,9 @@ internal sealed class Fleet
 
                     if (beat is not null)
                     {
-                        await output.WriteAsync(beat, stop);
+                        // Not cancellable: a beat counted as sent must reach the dispatcher, which
+                        // drains the channel to the end (to the queue when stopping).
+                        await output.WriteAsync(beat, CancellationToken.None);
                     }
                 }
 

@@ -97,16 +97,77 @@ public sealed class OfflineReplayTests(MigratedDatabase db) : IClassFixture<Migr
         }
     }
 
+    [Fact]
+    public async Task Stopping_with_ctrl_c_keeps_every_unsent_beat_on_disk_for_the_next_run()
+    {
+        var port = FreePort.Next();
+        long sent;
+        await using (var first = Simulate(port, sensors: 50, prefix: "stop-", duration: "60s"))
+        {
+            using var stop = new CancellationTokenSource();
+            var run = first.RunAsync(stop.Token);
+            await Eventually.Until(() => Task.FromResult(first.Queued), q => q >= 50, TimeSpan.FromSeconds(10), "beats are queued");
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(10));
+            sent = first.Stats.Sent;
+            Assert.Equal(sent, first.Queued);
+        }
+
+        await using var second = Simulate(port, sensors: 50, prefix: "stop-");
+        Assert.Equal(sent, second.Queued);
+    }
+
+    [Fact]
+    public async Task Batch_mode_posts_arrays_with_the_ingest_key()
+    {
+        var port = FreePort.Next();
+        var items = new ConcurrentQueue<string>();
+        var badAuth = 0;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var fake = builder.Build();
+        fake.MapPost("/api/v1/heartbeats", async (HttpRequest request) =>
+        {
+            if (request.Headers.Authorization.ToString() != "Bearer secret-1")
+            {
+                Interlocked.Increment(ref badAuth);
+                return Results.StatusCode(401);
+            }
+
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            foreach (var item in body.RootElement.EnumerateArray())
+            {
+                items.Enqueue($"{item.GetProperty("sensorId").GetString()}#{item.GetProperty("sequence").GetInt64()}");
+            }
+
+            return Results.Accepted();
+        });
+        await fake.StartAsync();
+
+        var options = SimulatorArgs.Parse(
+            ["--url", $"http://127.0.0.1:{port}", "--sensors", "30", "--interval", "200ms", "--duration", "1s", "--batch", "8", "--key", "secret-1"],
+            out var error,
+            out _);
+        Assert.Null(error);
+        await using var simulation = new Simulation(options!, new HttpBeatTransport(options!.Url!, options.Key, options.Batch, options.Concurrency, _log), TextWriter.Null);
+        await simulation.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(0, badAuth);
+        Assert.True(simulation.Stats.Sent > 30);
+        Assert.Equal(simulation.Stats.Sent, simulation.Stats.Acked);
+        Assert.Equal(simulation.Stats.Sent, items.Distinct().Count());
+    }
+
     private static List<long> LongRange(long count) => [.. Enumerable.Range(0, (int)count).Select(i => (long)i)];
 
-    private Simulation Simulate(int port, int sensors, string prefix)
+    private Simulation Simulate(int port, int sensors, string prefix, string duration = "4s")
     {
         var options = SimulatorArgs.Parse(
             [
                 "--url", $"http://127.0.0.1:{port}",
                 "--sensors", sensors.ToString(CultureInfo.InvariantCulture),
                 "--interval", "200ms",
-                "--duration", "4s",
+                "--duration", duration,
                 "--drain", "30s",
                 "--prefix", prefix,
                 "--seq-start", "0",
