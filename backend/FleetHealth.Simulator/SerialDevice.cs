@@ -3,12 +3,10 @@ using System.Runtime.InteropServices;
 namespace FleetHealth.Simulator;
 
 /// <summary>
-/// Write side of a serial port for the simulator (a reduced copy of the server's TermiosSerialPort:
-/// the simulator is a client and does not reference the server).
-/// A serial port on Linux through termios (libc by P/Invoke): opened non-blocking without
-/// becoming the controlling terminal, switched to raw mode (<c>cfmakeraw</c>) at the configured
-/// baud, read with a timeout through <c>poll(2)</c>. Works the same on a UART, a USB serial
-/// adapter and a pseudo-terminal.
+/// The write side of a Linux serial port through termios (libc by P/Invoke): opened non-blocking
+/// without becoming the controlling terminal, raw mode (<c>cfmakeraw</c>) at the given baud,
+/// writes waiting for room through <c>poll(2)</c>. A reduced copy of the server's
+/// TermiosSerialPort: the simulator is a client and does not reference the server.
 /// </summary>
 internal sealed class SerialDevice : IDisposable
 {
@@ -17,7 +15,6 @@ internal sealed class SerialDevice : IDisposable
     private const int ONonBlock = 0x800;
     private const int OCloExec = 0x80000;
     private const int TcSaNow = 0;
-    private const short PollIn = 0x1;
     private const short PollOut = 0x4;
     private const short PollErr = 0x8;
     private const short PollHup = 0x10;

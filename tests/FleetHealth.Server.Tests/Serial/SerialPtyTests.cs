@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
+using FleetHealth.Simulator;
 using FleetHealth.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -88,6 +89,27 @@ public sealed class SerialPtyTests(MigratedDatabase db) : IClassFixture<Migrated
 
         Write("HB re-1 seq=2\n");
         await HeartbeatsAsync("re-1", 2);
+    }
+
+    [Fact]
+    public async Task The_simulator_over_serial_delivers_every_beat_through_the_reader()
+    {
+        var options = SimulatorArgs.Parse(
+            ["--serial", _pty.Writer, "--sensors", "25", "--interval", "100ms", "--duration", "1s", "--prefix", "simser-", "--seq-start", "0"],
+            out var error,
+            out _);
+        Assert.Null(error);
+        await using var simulation = new Simulation(options!, new SerialBeatTransport(_pty.Writer, options!.Baud, TextWriter.Null), TextWriter.Null);
+        await simulation.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(simulation.Stats.Sent, simulation.Stats.Acked);
+
+        for (var i = 0; i < simulation.Fleet.Ids.Count; i++)
+        {
+            await HeartbeatsAsync(simulation.Fleet.Ids[i], simulation.Fleet.Generated(i));
+        }
+
+        var port = await PortAsync(p => p.LinesOk >= simulation.Stats.Sent, "every simulated line is counted ok");
+        Assert.Equal(new SerialDrops(0, 0, 0, 0, 0, 0), port.Dropped);
     }
 
     private static string Checksum(string body)
