@@ -19,6 +19,7 @@ internal sealed class OfflineQueue : IDisposable
     private readonly Lock _lock = new();
     private readonly string _posPath;
     private readonly FileStream _file;
+    private readonly byte[] _readBuffer = new byte[ReadBlock];
     private long _readOffset;
     private long _pending;
     private bool _dirty;
@@ -48,20 +49,18 @@ internal sealed class OfflineQueue : IDisposable
             return;
         }
 
-        var lines = new List<byte[]>(beats.Count);
+        // Serialize outside the lock, write with one call inside it.
+        using var lines = new MemoryStream(beats.Count * 200);
         foreach (var beat in beats)
         {
-            lines.Add(beat.ToQueueLine());
+            lines.Write(beat.ToQueueLine());
+            lines.WriteByte((byte)'\n');
         }
 
         lock (_lock)
         {
             _file.Seek(0, SeekOrigin.End);
-            foreach (var line in lines)
-            {
-                _file.Write(line);
-                _file.WriteByte((byte)'\n');
-            }
+            _file.Write(lines.GetBuffer(), 0, (int)lines.Length);
 
             _dirty = true;
             Interlocked.Add(ref _pending, beats.Count);
@@ -115,7 +114,7 @@ internal sealed class OfflineQueue : IDisposable
             var sensors = new HashSet<string>(StringComparer.Ordinal);
             var offset = _readOffset;
             var lines = 0;
-            var buffer = new byte[ReadBlock];
+            var buffer = _readBuffer;
             while (beats.Count < max)
             {
                 _file.Seek(offset, SeekOrigin.Begin);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace FleetHealth.Server.Serial;
 
 /// <summary>Lines a port dropped, by reason.</summary>
@@ -106,7 +108,7 @@ public sealed class SerialPortStatus(SerialPortOptions options)
 }
 
 /// <summary>The configured ports' live status, one entry per <c>Serial:Ports</c> item, in order.</summary>
-public sealed class SerialPortRegistry(Microsoft.Extensions.Options.IOptions<SerialOptions> options)
+public sealed class SerialPortRegistry(IOptions<SerialOptions> options)
 {
     public IReadOnlyList<SerialPortStatus> Ports { get; } = [.. options.Value.Ports.Select(p => new SerialPortStatus(p))];
 }

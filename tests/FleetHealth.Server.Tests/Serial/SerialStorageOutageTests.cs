@@ -66,6 +66,19 @@ public sealed class SerialStorageOutageTests(MigratedDatabase db) : IClassFixtur
         Assert.Equal(3, sensor!.HeartbeatCount);
     }
 
+    [Fact]
+    public async Task A_heartbeat_the_sink_calls_unknown_is_counted_as_unknown_sensor_not_ok()
+    {
+        _sink.Unknown = true;
+        _writer.Write("HB nobody-1 seq=1\n"u8);
+        var port = await PortAsync(p => p.Dropped.UnknownSensor == 1, "the unknown sensor is counted");
+        Assert.Equal(0, port.LinesOk);
+
+        _sink.Unknown = false;
+        _writer.Write("HB nobody-1 seq=2\n"u8);
+        await PortAsync(p => p.LinesOk == 1, "a known sensor's line is ok again");
+    }
+
     private Task<SerialPortView> PortAsync(Func<SerialPortView, bool> done, string because) =>
         Eventually.Until(
             async () => (await _client.GetFromJsonAsync<SerialPortList>("/api/v1/serial/ports"))!.Items.Single(),
@@ -76,6 +89,7 @@ public sealed class SerialStorageOutageTests(MigratedDatabase db) : IClassFixtur
     private sealed class SwitchableSink : IHeartbeatSink
     {
         private volatile bool _down;
+        private volatile bool _unknown;
 
         public IHeartbeatSink Inner { get; set; } = null!;
 
@@ -85,7 +99,15 @@ public sealed class SerialStorageOutageTests(MigratedDatabase db) : IClassFixtur
             set => _down = value;
         }
 
+        public bool Unknown
+        {
+            get => _unknown;
+            set => _unknown = value;
+        }
+
         public ValueTask<IngestOutcome> SubmitAsync(Heartbeat heartbeat, CancellationToken cancellationToken) =>
-            _down ? throw new NpgsqlException("storage is down (test)") : Inner.SubmitAsync(heartbeat, cancellationToken);
+            _down ? throw new NpgsqlException("storage is down (test)")
+            : _unknown ? ValueTask.FromResult(IngestOutcome.UnknownSensor)
+            : Inner.SubmitAsync(heartbeat, cancellationToken);
     }
 }
