@@ -17,6 +17,7 @@ internal sealed class Simulation : IAsyncDisposable
     private readonly TextWriter _output;
     private readonly OfflineQueue? _queue;
     private readonly SemaphoreSlim _gate;
+    private readonly HashSet<string> _inFlightSensors = new(StringComparer.Ordinal);
     private volatile bool _dispatchDone;
 
     public Simulation(SimulatorOptions options, IBeatTransport transport, TextWriter output)
@@ -81,9 +82,15 @@ internal sealed class Simulation : IAsyncDisposable
         _gate.Dispose();
     }
 
+    /// <summary>
+    /// Sends new beats directly while the queue is empty. Order per sensor is kept by two rules:
+    /// a sensor never has two beats in flight, and before a beat joins the queue every direct
+    /// send still in flight has finished (so a failed earlier beat is queued before it).
+    /// </summary>
     private async Task DispatchAsync(ChannelReader<Beat> reader, CancellationToken abort)
     {
         var batch = new List<Beat>(_transport.MaxBatch);
+        var inFlight = new List<Task>();
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
             while (batch.Count < _transport.MaxBatch && reader.TryRead(out var beat))
@@ -98,24 +105,50 @@ internal sealed class Simulation : IAsyncDisposable
 
             var items = batch.ToArray();
             batch.Clear();
+            if (items.Any(b => IsInFlight(b.SensorId)))
+            {
+                await WhenAllAsync(inFlight);
+            }
+
             if (_queue is { HasPending: true } || abort.IsCancellationRequested)
             {
-                // Older beats are still queued (they go first), or we are stopping.
+                // Older beats are queued (they go first), or we are stopping.
+                await WhenAllAsync(inFlight);
                 Keep(items);
                 continue;
             }
 
             await _gate.WaitAsync(CancellationToken.None);
-            _ = SendDirectAsync(items, abort);
+            lock (_inFlightSensors)
+            {
+                foreach (var beat in items)
+                {
+                    _inFlightSensors.Add(beat.SensorId);
+                }
+            }
+
+            inFlight.Add(SendDirectAsync(items, abort));
+            if (inFlight.Count > 4 * _options.Concurrency)
+            {
+                inFlight.RemoveAll(t => t.IsCompleted);
+            }
         }
 
-        // Wait for every in-flight request.
-        for (var i = 0; i < _options.Concurrency; i++)
+        await WhenAllAsync(inFlight);
+    }
+
+    private static async Task WhenAllAsync(List<Task> tasks)
+    {
+        await Task.WhenAll(tasks);
+        tasks.Clear();
+    }
+
+    private bool IsInFlight(string sensorId)
+    {
+        lock (_inFlightSensors)
         {
-            await _gate.WaitAsync(CancellationToken.None);
+            return _inFlightSensors.Contains(sensorId);
         }
-
-        _gate.Release(_options.Concurrency);
     }
 
     private async Task SendDirectAsync(Beat[] items, CancellationToken abort)
@@ -131,6 +164,14 @@ internal sealed class Simulation : IAsyncDisposable
         }
         finally
         {
+            lock (_inFlightSensors)
+            {
+                foreach (var beat in items)
+                {
+                    _inFlightSensors.Remove(beat.SensorId);
+                }
+            }
+
             _gate.Release();
         }
     }
