@@ -19,6 +19,6 @@ internal interface IBeatTransport : IAsyncDisposable
     /// <summary>Beats per request: 1 for single-beat requests and serial lines.</summary>
     int MaxBatch { get; }
 
-    /// <summary>Sends <paramref name="beats"/> (at most <see cref="MaxBatch"/>) as one unit.</summary>
-    Task<Delivery> SendAsync(IReadOnlyList<Beat> beats, CancellationToken cancellationToken);
+    /// <summary>Sends <paramref name="beats"/> (at most <see cref="MaxBatch"/>) as one unit; one outcome per beat, in order.</summary>
+    Task<Delivery[]> SendAsync(IReadOnlyList<Beat> beats, CancellationToken cancellationToken);
 }

@@ -15,11 +15,11 @@ internal sealed class SerialBeatTransport(string device, int baud, TextWriter lo
 
     public int MaxBatch => 1;
 
-    public Task<Delivery> SendAsync(IReadOnlyList<Beat> beats, CancellationToken cancellationToken)
+    public Task<Delivery[]> SendAsync(IReadOnlyList<Beat> beats, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromResult(Delivery.Retry);
+            return Task.FromResult(Same(beats.Count, Delivery.Retry));
         }
 
         var bytes = Encoding.ASCII.GetBytes(string.Concat(beats.Select(b => b.ToSerialLine())));
@@ -30,7 +30,7 @@ internal sealed class SerialBeatTransport(string device, int baud, TextWriter lo
                 _port ??= SerialDevice.Open(device, baud);
                 _port.Write(bytes);
                 _failing = false;
-                return Task.FromResult(Delivery.Delivered);
+                return Task.FromResult(Same(beats.Count, Delivery.Delivered));
             }
             catch (IOException e)
             {
@@ -42,10 +42,12 @@ internal sealed class SerialBeatTransport(string device, int baud, TextWriter lo
                     log.WriteLine($"serial {device}: {e.Message}; beats are kept and the device reopened");
                 }
 
-                return Task.FromResult(Delivery.Retry);
+                return Task.FromResult(Same(beats.Count, Delivery.Retry));
             }
         }
     }
+
+    private static Delivery[] Same(int count, Delivery delivery) => Enumerable.Repeat(delivery, count).ToArray();
 
     public ValueTask DisposeAsync()
     {

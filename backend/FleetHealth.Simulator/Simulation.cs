@@ -155,11 +155,11 @@ internal sealed class Simulation : IAsyncDisposable
     {
         try
         {
-            var result = await _transport.SendAsync(items, abort);
-            Count(result, items.Length);
-            if (result == Delivery.Retry)
+            var results = await _transport.SendAsync(items, abort);
+            var retry = Count(items, results);
+            if (retry.Length > 0)
             {
-                Keep(items);
+                Keep(retry);
             }
         }
         finally
@@ -188,20 +188,20 @@ internal sealed class Simulation : IAsyncDisposable
         }
     }
 
-    private void Count(Delivery result, int n)
+    /// <summary>Counts each beat's outcome; returns the beats to try again, in order.</summary>
+    private Beat[] Count(Beat[] beats, Delivery[] results)
     {
-        switch (result)
+        var acked = results.Count(r => r == Delivery.Delivered);
+        var rejected = results.Count(r => r == Delivery.Rejected);
+        Stats.AddAcked(acked);
+        Stats.AddRejected(rejected);
+        if (acked + rejected == beats.Length)
         {
-            case Delivery.Delivered:
-                Stats.AddAcked(n);
-                break;
-            case Delivery.Rejected:
-                Stats.AddRejected(n);
-                break;
-            default:
-                Stats.AddRetries(n);
-                break;
+            return [];
         }
+
+        Stats.AddRetries(beats.Length - acked - rejected);
+        return [.. beats.Where((_, i) => results[i] == Delivery.Retry)];
     }
 
     private async Task ReplayAsync(OfflineQueue queue, CancellationToken stop)
@@ -211,7 +211,7 @@ internal sealed class Simulation : IAsyncDisposable
         {
             while (!stop.IsCancellationRequested)
             {
-                var chunk = queue.Peek(Math.Min(MaxChunk, _transport.MaxBatch * _options.Concurrency));
+                var chunk = queue.Peek(MaxChunk);
                 if (chunk is null)
                 {
                     if (_dispatchDone && !queue.HasPending)
@@ -227,15 +227,12 @@ internal sealed class Simulation : IAsyncDisposable
                 while (left.Count > 0)
                 {
                     var groups = left.Chunk(_transport.MaxBatch).ToArray();
-                    var results = await Task.WhenAll(groups.Select(g => SendGatedAsync(g, stop)));
+                    var round = new Round();
+                    var results = await Task.WhenAll(groups.Select(g => SendGatedAsync(g, round, stop)));
                     var retry = new List<Beat>();
                     for (var i = 0; i < groups.Length; i++)
                     {
-                        Count(results[i], groups[i].Length);
-                        if (results[i] == Delivery.Retry)
-                        {
-                            retry.AddRange(groups[i]);
-                        }
+                        retry.AddRange(results[i] is { } result ? Count(groups[i], result) : groups[i]);
                     }
 
                     left = retry;
@@ -256,16 +253,40 @@ internal sealed class Simulation : IAsyncDisposable
         }
     }
 
-    private async Task<Delivery> SendGatedAsync(Beat[] group, CancellationToken stop)
+    /// <summary>Sends one group of a replay round; null (not tried) once another group of the round needed a retry.</summary>
+    private async Task<Delivery[]?> SendGatedAsync(Beat[] group, Round round, CancellationToken stop)
     {
         await _gate.WaitAsync(stop);
         try
         {
-            return await _transport.SendAsync(group, stop);
+            if (round.Failed)
+            {
+                return null;
+            }
+
+            var results = await _transport.SendAsync(group, stop);
+            if (results.Contains(Delivery.Retry))
+            {
+                round.Failed = true;
+            }
+
+            return results;
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>One replay round: once the server fails a request, the rest of the round is not sent.</summary>
+    private sealed class Round
+    {
+        private volatile bool _failed;
+
+        public bool Failed
+        {
+            get => _failed;
+            set => _failed = value;
         }
     }
 
