@@ -4,7 +4,8 @@
 #   scripts/pg.sh start    initdb if needed, start (or reuse if running), wait until it accepts connections
 #   scripts/pg.sh stop     stop it cleanly (fast shutdown), if running
 #   scripts/pg.sh status   exit 0 when running
-#   scripts/pg.sh url      print the Npgsql connection string
+#   scripts/pg.sh url [DB] print the Npgsql connection string (of database DB, default postgres)
+#   scripts/pg.sh createdb NAME   create database NAME unless it exists
 #
 # FLEETHEALTH_PG_DIR   cluster folder (default .local/pg in the repo, ignored by git)
 # FLEETHEALTH_PG_PORT  TCP port on 127.0.0.1 (default 54329)
@@ -34,7 +35,17 @@ as_owner() {
 
 superuser() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
 
-url() { echo "Host=127.0.0.1;Port=$port;Username=$(superuser);Database=postgres"; }
+# A reused cluster keeps the port it was started on; postmaster.pid's fourth line records it.
+actual_port() { if running; then sed -n 4p "$data/postmaster.pid"; else echo "$port"; fi; }
+
+url() { echo "Host=127.0.0.1;Port=$(actual_port);Username=$(superuser);Database=${1:-postgres}"; }
+
+createdb() {
+  local name="$1" p; p="$(actual_port)"
+  if ! psql -h 127.0.0.1 -p "$p" -U "$(superuser)" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+    psql -h 127.0.0.1 -p "$p" -U "$(superuser)" -d postgres -qc "CREATE DATABASE \"$name\"" >/dev/null
+  fi
+}
 
 running() { [ -f "$data/postmaster.pid" ] && as_owner pg_ctl -D "$data" status >/dev/null 2>&1; }
 
@@ -55,7 +66,7 @@ start() {
   fi
   # pg_ctl -w waits for the postmaster; also wait until a real session is accepted on the TCP port.
   for _ in $(seq 1 100); do
-    if pg_isready -q -h 127.0.0.1 -p "$port" 2>/dev/null; then return 0; fi
+    if pg_isready -q -h 127.0.0.1 -p "$(actual_port)" 2>/dev/null; then return 0; fi
     sleep 0.1
   done
   echo "postgres: not accepting connections on 127.0.0.1:$port; see $log" >&2
@@ -70,6 +81,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) running ;;
-  url) url ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+  url) url "${2:-postgres}" ;;
+  createdb) [ -n "${2:-}" ] || { echo "usage: $0 createdb NAME" >&2; exit 2; }; createdb "$2" ;;
+  *) echo "usage: $0 start|stop|status|url [DB]|createdb NAME" >&2; exit 2 ;;
 esac

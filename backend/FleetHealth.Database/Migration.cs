@@ -7,7 +7,8 @@ namespace FleetHealth.Database;
 public sealed record Migration(int Version, string Name, string Sql)
 {
     /// <summary>SHA-256 of the file's text: a landed migration that was edited afterwards is refused at start.</summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+    /// <remarks>Computed from <see cref="Sql"/> on each read, so a <c>with</c> copy never carries a stale hash.</remarks>
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
 
     /// <summary>Parses <c>NNNN_name.sql</c>; the number is the order of application.</summary>
     public static Migration FromFile(string fileName, string sql)

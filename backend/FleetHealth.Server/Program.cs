@@ -1,3 +1,4 @@
+using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
@@ -14,6 +15,7 @@ app.MapHealthApi();
 app.MapHeartbeatApi();
 app.MapSensorApi();
 app.MapSerialApi();
+app.MapAnalyticsApi();
 app.MapDashboard();
 app.Run();
 

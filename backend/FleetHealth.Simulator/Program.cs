@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace FleetHealth.Simulator;
 
 /// <summary>Entry point: Ctrl-C and SIGTERM stop the run cleanly (in-flight beats are queued, not lost).</summary>
-internal static class Program
+internal static class SimulatorProgram
 {
     public static async Task<int> Main(string[] args)
     {

@@ -14,6 +14,9 @@ public static class DashboardHosting
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        // Unknown API paths answer 404 problem details, never the app's index.html.
+        app.MapFallback("/api/{**path}", () => TypedResults.Problem("No such API endpoint.", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
+            .ExcludeFromDescription();
         var root = FindRoot(app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value, app.Environment);
         if (root is null)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
@@ -12,10 +13,14 @@ namespace FleetHealth.Server.Hosting;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HeartbeatBody))]
 [JsonSerializable(typeof(HeartbeatAccepted))]
+[JsonSerializable(typeof(List<BatchItem>))]
+[JsonSerializable(typeof(BatchResult))]
 [JsonSerializable(typeof(SensorView))]
 [JsonSerializable(typeof(SensorPage))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(SerialPortList))]
+[JsonSerializable(typeof(AnalyticsCatalog))]
+[JsonSerializable(typeof(AnalyticsResult))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

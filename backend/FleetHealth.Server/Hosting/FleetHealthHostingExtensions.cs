@@ -1,5 +1,9 @@
+using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Dashboard;
+using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Projection;
+using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
 using FleetHealth.Server.Storage;
@@ -16,7 +20,11 @@ public static class FleetHealthHostingExtensions
         builder.AddStorage();
         builder.AddIngestion();
         builder.AddSerialIngestion();
+        builder.AddFleet();
+        builder.AddProjection();
         builder.AddSensors();
+        builder.AddAnalytics();
+        builder.AddReadModel();
         builder.AddDashboard();
         return builder;
     }

@@ -2,7 +2,6 @@ using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -15,11 +14,12 @@ public static class HeartbeatApi
     {
         var group = endpoints.MapGroup("/api/v1/heartbeats").WithTags("Heartbeats");
         // Catch-all, so that an empty or slash-bearing id reaches validation and gets a 400 that names the fault.
+        group.MapPost("/", PostBatchAsync);
         group.MapPost("/{**sensorId}", PostAsync);
         return group;
     }
 
-    internal static async Task<Results<Accepted<HeartbeatAccepted>, ValidationProblem, ProblemHttpResult, NotFound<ProblemDetails>>> PostAsync(
+    internal static async Task<Results<Accepted<HeartbeatAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
         string? sensorId,
         HttpRequest request,
         IHeartbeatSink sink,
@@ -61,7 +61,7 @@ public static class HeartbeatApi
         {
             outcome = await sink.SubmitAsync(heartbeat, cancellationToken);
         }
-        catch (NpgsqlException)
+        catch (Exception e) when (e is IngestUnavailableException or NpgsqlException)
         {
             // Not durable, so not acknowledged: the sensor keeps the beat and retries.
             return StorageUnavailable(request.HttpContext, "The heartbeat could not be stored; retry.");
@@ -69,14 +69,101 @@ public static class HeartbeatApi
 
         return outcome switch
         {
-            IngestOutcome.UnknownSensor => TypedResults.NotFound(new ProblemDetails
-            {
-                Title = "Unknown sensor",
-                Detail = $"Sensor '{id}' is not registered and this fleet does not auto-register.",
-                Status = StatusCodes.Status404NotFound,
-            }),
+            IngestOutcome.UnknownSensor => TypedResults.Problem(
+                $"Sensor '{id}' is not registered and this fleet does not auto-register.",
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown sensor"),
             _ => TypedResults.Accepted($"/api/v1/sensors/{id}", new HeartbeatAccepted(id.Value, receivedAt, outcome == IngestOutcome.Duplicate)),
         };
+    }
+
+    /// <summary>
+    /// A gateway's batch. Items are validated one by one (a bad item does not spoil the others) and
+    /// submitted together, so the journal's group commit stores them in few round trips.
+    /// </summary>
+    internal static async Task<Results<Accepted<BatchResult>, JsonHttpResult<BatchResult>, ValidationProblem, ProblemHttpResult>> PostBatchAsync(
+        HttpRequest request,
+        IHeartbeatSink sink,
+        DatabaseReadiness readiness,
+        TimeProvider clock,
+        IOptions<IngestOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var receivedAt = clock.GetUtcNow();
+        var limits = options.Value;
+        var body = await JsonBody.ReadOptionalAsync(request, ApiJsonContext.Default.ListBatchItem, limits.MaxBatchBytes, cancellationToken);
+        switch (body.Status)
+        {
+            case BodyStatus.TooLarge:
+                return TypedResults.Problem(body.Error, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+            case BodyStatus.UnsupportedMediaType:
+                return TypedResults.Problem(body.Error, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+            case BodyStatus.Malformed:
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [body.Error!] }, title: "Malformed body");
+        }
+
+        if (body.Value is null)
+        {
+            // No body at all: most likely a single heartbeat whose id went missing from the path.
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["sensorId"] = ["Sensor id is empty: POST /api/v1/heartbeats/{sensorId}, or send a batch as a JSON array."] },
+                title: "Bad sensor id");
+        }
+
+        if (body.Value is not { Count: > 0 } items)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A batch is a non-empty JSON array of heartbeats."] }, title: "Empty batch");
+        }
+
+        if (items.Count > limits.MaxBatchItems)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["body"] = [$"A batch holds at most {limits.MaxBatchItems} heartbeats; this one has {items.Count}."] },
+                title: "Batch too large");
+        }
+
+        if (!readiness.IsMigrated)
+        {
+            return StorageUnavailable(request.HttpContext, "The database schema is not ready yet.");
+        }
+
+        var results = await Task.WhenAll(items.Select((item, index) => SubmitItemAsync(sink, item, index, receivedAt, cancellationToken)));
+        var accepted = results.Count(r => r.Status == StatusCodes.Status202Accepted);
+        var duplicates = results.Count(r => r.Duplicate);
+        var summary = new BatchResult(accepted - duplicates, duplicates, results.Length - accepted, results);
+        return summary.Rejected == 0 ? TypedResults.Accepted((string?)null, summary) : TypedResults.Json(summary, statusCode: StatusCodes.Status207MultiStatus);
+    }
+
+    private static async Task<BatchItemResult> SubmitItemAsync(IHeartbeatSink sink, BatchItem? item, int index, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        if (item is null)
+        {
+            return new BatchItemResult(index, null, StatusCodes.Status400BadRequest, Errors: new Dictionary<string, string[]> { ["item"] = ["null is not a heartbeat."] });
+        }
+
+        if (!SensorId.TryParse(item.SensorId, out var id, out var idError))
+        {
+            return new BatchItemResult(index, item.SensorId, StatusCodes.Status400BadRequest, Errors: new Dictionary<string, string[]> { ["sensorId"] = [idError] });
+        }
+
+        var heartbeat = HeartbeatValidation.Validate(id, item.Body, receivedAt, out var errors);
+        if (heartbeat is null)
+        {
+            return new BatchItemResult(index, id.Value, StatusCodes.Status400BadRequest, Errors: errors);
+        }
+
+        try
+        {
+            return await sink.SubmitAsync(heartbeat, cancellationToken) switch
+            {
+                IngestOutcome.UnknownSensor => new BatchItemResult(index, id.Value, StatusCodes.Status404NotFound),
+                var outcome => new BatchItemResult(index, id.Value, StatusCodes.Status202Accepted, outcome == IngestOutcome.Duplicate),
+            };
+        }
+        catch (Exception e) when (e is IngestUnavailableException or NpgsqlException)
+        {
+            return new BatchItemResult(index, id.Value, StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     private static ProblemHttpResult StorageUnavailable(HttpContext context, string detail)

@@ -10,4 +10,12 @@ public sealed class IngestOptions
     /// <summary>Largest accepted request body; larger bodies get 413 before they are read.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Largest accepted batch body (<c>POST /api/v1/heartbeats</c>).</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxBatchBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most heartbeats in one batch.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchItems { get; set; } = 1000;
 }

@@ -9,6 +9,5 @@ internal static class IngestionServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IHeartbeatSink, DirectHeartbeatWriter>();
     }
 }

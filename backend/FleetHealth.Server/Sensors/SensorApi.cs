@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace FleetHealth.Server.Sensors;
 
@@ -17,24 +16,45 @@ public static class SensorApi
         return group;
     }
 
-    internal static async Task<Results<Ok<SensorView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
-        string sensorId, SensorQueries queries, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> GetAsync(
+        string sensorId, SensorReads reads, CancellationToken cancellationToken)
     {
         if (!SensorId.TryParse(sensorId, out var id, out var error))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sensorId"] = [error] }, title: "Bad sensor id");
         }
 
-        var sensor = await queries.FindAsync(id, cancellationToken);
+        var sensor = await reads.FindAsync(id, cancellationToken);
         return sensor is null
-            ? TypedResults.NotFound(new ProblemDetails { Title = "Unknown sensor", Detail = $"No sensor '{id}'.", Status = StatusCodes.Status404NotFound })
+            ? TypedResults.Problem($"No sensor '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Unknown sensor")
             : TypedResults.Ok(sensor);
     }
 
     internal static async Task<Results<Ok<SensorPage>, ValidationProblem>> ListAsync(
-        SensorQueries queries, CancellationToken cancellationToken, int? limit = null, string? after = null)
+        SensorQueries queries,
+        CancellationToken cancellationToken,
+        int? limit = null,
+        string? after = null,
+        string? state = null,
+        string? tag = null,
+        string? q = null)
     {
         var errors = new Dictionary<string, string[]>();
+        if (state is not null && !SensorFilter.States.Contains(state, StringComparer.Ordinal))
+        {
+            errors["state"] = [$"state must be one of {string.Join(", ", SensorFilter.States)}."];
+        }
+
+        if (tag is not null && !SensorTag.IsValid(tag, out var tagError))
+        {
+            errors["tag"] = [tagError];
+        }
+
+        if (q is { Length: 0 or > SensorFilter.MaxTextLength })
+        {
+            errors["q"] = [$"q must be 1 to {SensorFilter.MaxTextLength} characters."];
+        }
+
         if (limit is < 1 or > MaxPageSize)
         {
             errors["limit"] = [$"limit must be from 1 to {MaxPageSize}."];
@@ -50,6 +70,6 @@ public static class SensorApi
             return TypedResults.ValidationProblem(errors, title: "Bad paging parameters");
         }
 
-        return TypedResults.Ok(await queries.PageAsync(after, limit ?? DefaultPageSize, cancellationToken));
+        return TypedResults.Ok(await queries.PageAsync(after, limit ?? DefaultPageSize, new SensorFilter(state, tag, q), cancellationToken));
     }
 }

@@ -5,7 +5,12 @@ namespace FleetHealth.Server.Sensors;
 /// <summary>Reads sensors from the read model (plain SQL).</summary>
 internal sealed class SensorQueries(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "sensor_id, first_seen, last_seen, heartbeat_count";
+    private const string Columns = """
+        sensor_id, status, status_since, registered_at, first_seen, last_seen, heartbeat_count, tags,
+        interval_seconds, grace_seconds, interval_mean_seconds,
+        CASE WHEN interval_count > 1 THEN sqrt(interval_m2 / (interval_count - 1)) ELSE 0 END,
+        lost_beats, retired_at
+        """;
 
     public async Task<SensorView?> FindAsync(SensorId id, CancellationToken cancellationToken)
     {
@@ -15,13 +20,25 @@ internal sealed class SensorQueries(NpgsqlDataSource dataSource)
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    /// <summary>Keyset paging by id: stable under concurrent inserts and as cheap on page 1,000 as on page 1.</summary>
-    public async Task<SensorPage> PageAsync(string? after, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keyset paging by id: stable under concurrent inserts and as cheap on page 1,000 as on page 1.
+    /// Filters narrow the same walk; the text filter is a case-insensitive substring of the id.
+    /// </summary>
+    public async Task<SensorPage> PageAsync(string? after, int limit, SensorFilter filter, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT {Columns} FROM sensors WHERE ($1::text IS NULL OR sensor_id > $1) ORDER BY sensor_id LIMIT $2");
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = after, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM sensors
+            WHERE ($1::text IS NULL OR sensor_id > $1)
+              AND ($3::text IS NULL OR status = $3)
+              AND ($4::text IS NULL OR tags @> ARRAY[$4])
+              AND ($5::text IS NULL OR strpos(lower(sensor_id), lower($5)) > 0)
+            ORDER BY sensor_id LIMIT $2
+            """);
+        command.Parameters.Add(Text(after));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
+        command.Parameters.Add(Text(filter.State));
+        command.Parameters.Add(Text(filter.Tag));
+        command.Parameters.Add(Text(filter.Text));
         var items = new List<SensorView>(limit + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -40,6 +57,24 @@ internal sealed class SensorQueries(NpgsqlDataSource dataSource)
         return new SensorPage(items, items[^1].SensorId);
     }
 
-    private static SensorView Read(NpgsqlDataReader reader) =>
-        new(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt64(3));
+    private static NpgsqlParameter Text(string? value) => new NpgsqlParameter<string?> { TypedValue = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
+
+    private static SensorView Read(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        Time(reader, 2),
+        Time(reader, 3),
+        Time(reader, 4),
+        Time(reader, 5),
+        reader.GetInt64(6),
+        reader.GetFieldValue<string[]>(7),
+        reader.IsDBNull(8) ? null : reader.GetDouble(8),
+        reader.IsDBNull(9) ? null : reader.GetDouble(9),
+        reader.GetDouble(10),
+        reader.GetDouble(11),
+        reader.GetInt64(12),
+        Time(reader, 13));
+
+    private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 }

@@ -30,11 +30,19 @@ public sealed class SerialStorageOutageTests(MigratedDatabase db) : IClassFixtur
             b.UseSetting("Database:ConnectionString", db.ConnectionString);
             b.UseSetting("Serial:Ports:0:Device", _pty.Reader);
             b.UseSetting("Serial:QueueCapacity", "2");
-            b.ConfigureTestServices(s => s.AddSingleton<IHeartbeatSink>(sp =>
+            b.ConfigureTestServices(s =>
             {
-                _sink.Inner = ActivatorUtilities.CreateInstance<DirectHeartbeatWriter>(sp);
-                return _sink;
-            }));
+                // Decorate whatever sink the server registers, so that the test can switch storage off.
+                var real = s.Last(d => d.ServiceType == typeof(IHeartbeatSink));
+                s.Remove(real);
+                s.AddSingleton<IHeartbeatSink>(sp =>
+                {
+                    _sink.Inner = real.ImplementationInstance as IHeartbeatSink
+                        ?? real.ImplementationFactory?.Invoke(sp) as IHeartbeatSink
+                        ?? (IHeartbeatSink)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!);
+                    return _sink;
+                });
+            });
         });
         _client = _factory.CreateClient();
         await PortAsync(p => p.Connected, "the reader opens the pty");

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+
+namespace FleetHealth.Actors;
+
+/// <summary>Failure and dead-letter accounting.</summary>
+public sealed partial class ActorSystem
+{
+    private long _failures;
+    private long _restarts;
+    private long _deadLetters;
+    private long _passivations;
+
+    /// <summary>Exceptions thrown by actors (handlers, start, recovery) since the system started.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Restarts performed by supervision.</summary>
+    public long Restarts => Interlocked.Read(ref _restarts);
+
+    /// <summary>Messages that reached no actor (stopped target, unhandled).</summary>
+    public long DeadLetters => Interlocked.Read(ref _deadLetters);
+
+    /// <summary>Actors stopped for being idle.</summary>
+    public long Passivations => Interlocked.Read(ref _passivations);
+
+    internal void CountFailure(ActorCell cell, Exception exception)
+    {
+        _ = cell;
+        Interlocked.Increment(ref _failures);
+        ActorMetrics.Failures.Add(1, new KeyValuePair<string, object?>("exception", exception.GetType().Name));
+    }
+
+    internal void CountRestart()
+    {
+        Interlocked.Increment(ref _restarts);
+        ActorMetrics.Restarts.Add(1);
+    }
+
+    internal void CountPassivation()
+    {
+        Interlocked.Increment(ref _passivations);
+        ActorMetrics.Passivations.Add(1);
+    }
+
+    /// <summary>A message that reached no actor; an ask waiting on it fails at once.</summary>
+    internal void DeadLetter(object message, IActorRef? sender, string recipient, string reason)
+    {
+        Interlocked.Increment(ref _deadLetters);
+        ActorMetrics.DeadLetters.Add(1);
+        if (sender is AskRef ask)
+        {
+            ask.Fail(new ActorNotAvailableException($"Actor '{recipient}' did not handle the request: {reason}."));
+        }
+
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            Logger.LogDebug("Dead letter {MessageType} to {ActorId}: {Reason}", message.GetType().Name, recipient, reason);
+        }
+    }
+
+    /// <summary>
+    /// A message left in a stopped actor's mailbox. After passivation it goes to a new incarnation
+    /// (created on demand), so passivation loses nothing; otherwise it is a dead letter.
+    /// </summary>
+    internal void Undeliverable(ActorCell cell, Envelope envelope)
+    {
+        switch (envelope.Message)
+        {
+            case TimerFired or Create or Passivate or AsyncResult:
+                return;
+            case Stop:
+                // Already stopped: that is what the sender wanted.
+                return;
+        }
+
+        if (cell.StopReason == StopReason.Passivated && Volatile.Read(ref _disposed) == 0)
+        {
+            GetOrCreateCell(cell.Id, cell.Props).Post(new Envelope(envelope.Message, envelope.Sender));
+            return;
+        }
+
+        DeadLetter(envelope.Message, envelope.Sender, cell.Id, "the actor is stopped");
+    }
+}

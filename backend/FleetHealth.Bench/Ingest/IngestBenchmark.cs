@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using FleetHealth.Bench.Infrastructure;
+
+namespace FleetHealth.Bench.Ingest;
+
+/// <summary>
+/// <c>ingest</c>: the server on a private PostgreSQL, driven over loopback HTTP. Prints single-beat
+/// and batch heartbeats/s, p50/p99 acknowledgement latency at half the single-beat peak, and a bare
+/// ASP.NET Core endpoint's requests/s measured in the same run as the baseline.
+/// </summary>
+internal static class IngestBenchmark
+{
+    private const int Sensors = 10_000;
+    private const int BatchSize = 500;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Option(args, "--seconds", 10);
+        var connections = Option(args, "--connections", 64);
+        var duration = TimeSpan.FromSeconds(seconds);
+        var warmup = TimeSpan.FromSeconds(Math.Max(1, seconds / 5));
+        Console.Error.WriteLine($"ingest: {seconds} s per phase, {connections} connections, {Sensors} sensors, batches of {BatchSize}");
+
+        var benchDll = typeof(IngestBenchmark).Assembly.Location;
+        var barePort = BenchDatabase.FreePort();
+        double bare;
+        await using (var bareServer = await ChildServer.StartAsync(benchDll, [BareServer.Mode, barePort.ToString(CultureInfo.InvariantCulture)], new Dictionary<string, string>(), barePort, "/healthz"))
+        using (var load = new LoadGenerator(bareServer.BaseAddress, connections))
+        {
+            await load.ClosedLoopAsync(Single, warmup, HttpStatusCode.Accepted);
+            bare = Report("bare", await load.ClosedLoopAsync(Single, duration, HttpStatusCode.Accepted)).PerSecond;
+        }
+
+        await using var database = await BenchDatabase.CreateAsync();
+        var port = BenchDatabase.FreePort();
+        var serverBin = Repo.Path("backend", "FleetHealth.Server", "bin", "Release", "net10.0");
+        var env = new Dictionary<string, string>
+        {
+            ["Database__ConnectionString"] = database.ConnectionString,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        await using var server = await ChildServer.StartAsync(
+            Path.Combine(serverBin, "FleetHealth.Server.dll"), ["--contentRoot", serverBin, "--urls", $"http://127.0.0.1:{port}"], env, port, "/readyz");
+        using var fleet = new LoadGenerator(server.BaseAddress, connections);
+
+        await fleet.ClosedLoopAsync(Single, warmup, HttpStatusCode.Accepted);
+        var single = Report("single", await fleet.ClosedLoopAsync(Single, duration, HttpStatusCode.Accepted)).PerSecond;
+        var batch = Report("batch", await fleet.ClosedLoopAsync(Batch, duration, HttpStatusCode.Accepted)).PerSecond * BatchSize;
+        var (latencies, failed) = await fleet.OpenLoopAsync(Single, single / 2, duration, HttpStatusCode.Accepted);
+        Console.Error.WriteLine($"  open loop at {single / 2:0}/s: {latencies.Length} sent, {failed} failed");
+
+        Print("single_hb_per_s", single, "0");
+        Print("batch_hb_per_s", batch, "0");
+        Print("p50_ms", LoadGenerator.Percentile(latencies, 0.50), "0.00");
+        Print("p99_ms", LoadGenerator.Percentile(latencies, 0.99), "0.00");
+        Print("bare_req_per_s", bare, "0");
+        Print("single_vs_bare", single / bare, "0.000");
+        return 0;
+    }
+
+    private static HttpRequestMessage Single(long i) => new(HttpMethod.Post, $"/api/v1/heartbeats/bench-{i % Sensors}")
+    {
+        Content = new StringContent($$"""{"sequence":{{i / Sensors}},"battery":87.5,"signal":-61}""", Encoding.UTF8, "application/json"),
+    };
+
+    private static HttpRequestMessage Batch(long i)
+    {
+        var json = new StringBuilder("[");
+        for (var k = 0; k < BatchSize; k++)
+        {
+            var n = (i * BatchSize) + k;
+            json.Append(CultureInfo.InvariantCulture, $$"""{{(k == 0 ? "" : ",")}}{"sensorId":"gw-{{n % Sensors}}","sequence":{{n / Sensors}}}""");
+        }
+
+        return new HttpRequestMessage(HttpMethod.Post, "/api/v1/heartbeats") { Content = new StringContent(json.Append(']').ToString(), Encoding.UTF8, "application/json") };
+    }
+
+    private static Throughput Report(string phase, Throughput result)
+    {
+        Console.Error.WriteLine($"  {phase}: {result.Ok} ok, {result.Failed} failed in {result.Elapsed.TotalSeconds:0.0} s");
+        return result;
+    }
+
+    private static void Print(string name, double value, string format) =>
+        Console.WriteLine($"{name}: {value.ToString(format, CultureInfo.InvariantCulture)}");
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FleetHealth.Server.Analytics;
+
+/// <summary>The named analytics queries of db/queries over HTTP.</summary>
+public static class AnalyticsApi
+{
+    public static RouteGroupBuilder MapAnalyticsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/analytics").WithTags("Analytics");
+        group.MapGet("/", List);
+        group.MapGet("/{name}", RunAsync);
+        return group;
+    }
+
+    internal static Ok<AnalyticsCatalog> List() =>
+        TypedResults.Ok(new AnalyticsCatalog([.. AnalyticsQueries.Names.Order(StringComparer.Ordinal).Select(n => new AnalyticsQueryInfo(n, AnalyticsQueries.Describe(n)))]));
+
+    internal static async Task<Results<Ok<AnalyticsResult>, ProblemHttpResult, ValidationProblem>> RunAsync(
+        string name,
+        AnalyticsQueries queries,
+        CancellationToken cancellationToken,
+        string? silentAfterSeconds = null,
+        string? asOf = null,
+        string? since = null,
+        string? until = null,
+        string? limit = null)
+    {
+        var parameters = AnalyticsParameters.Parse(silentAfterSeconds, asOf, since, until, limit, out var errors);
+        if (parameters is null)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Bad analytics parameters");
+        }
+
+        var rows = await queries.RunAsync(name, parameters, cancellationToken);
+        return rows is null
+            ? TypedResults.Problem($"No analytics query '{name}'. GET /api/v1/analytics lists them.", statusCode: StatusCodes.Status404NotFound, title: "Unknown query")
+            : TypedResults.Ok(new AnalyticsResult(name, rows));
+    }
+}
+
+public sealed record AnalyticsQueryInfo(string Name, string Description);
+
+public sealed record AnalyticsCatalog(IReadOnlyList<AnalyticsQueryInfo> Queries);
+
+public sealed record AnalyticsResult(string Name, JsonArray Rows);

@@ -1,0 +1,123 @@
+using System.Globalization;
+
+namespace FleetHealth.Server.Analytics;
+
+/// <summary>
+/// The parameters the named queries read (as <c>fleethealth.*</c> settings); null means the
+/// query's own default. Validated here so that only well-formed values reach PostgreSQL.
+/// </summary>
+public sealed record AnalyticsParameters(
+    TimeSpan? SilentAfter = null,
+    DateTimeOffset? AsOf = null,
+    DateTimeOffset? Since = null,
+    DateTimeOffset? Until = null,
+    int? Limit = null)
+{
+    public const int MaxLimit = 10_000;
+
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(400);
+
+    /// <summary>Reads query-string values; errors are keyed by parameter name.</summary>
+    public static AnalyticsParameters? Parse(
+        string? silentAfterSeconds, string? asOf, string? since, string? until, string? limit, out Dictionary<string, string[]> errors)
+    {
+        errors = [];
+        var parsed = new AnalyticsParameters(
+            SilentAfter: ParseSeconds(silentAfterSeconds, "silentAfterSeconds", errors),
+            AsOf: ParseTime(asOf, "asOf", errors),
+            Since: ParseTime(since, "since", errors),
+            Until: ParseTime(until, "until", errors),
+            Limit: ParseLimit(limit, errors));
+        if (parsed.Since is { } from && parsed.Until is { } to)
+        {
+            if (to <= from)
+            {
+                errors["until"] = ["until must be after since."];
+            }
+            else if (to - from > MaxWindow)
+            {
+                errors["since"] = [$"A window spans at most {MaxWindow.TotalDays} days."];
+            }
+        }
+
+        return errors.Count == 0 ? parsed : null;
+    }
+
+    /// <summary>The settings to apply, as (name, PostgreSQL literal) pairs.</summary>
+    public IEnumerable<(string Name, string Value)> Settings()
+    {
+        if (SilentAfter is { } silent)
+        {
+            yield return ("fleethealth.silent_after", $"{silent.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds");
+        }
+
+        if (AsOf is { } asOf)
+        {
+            yield return ("fleethealth.as_of", asOf.ToString("O", CultureInfo.InvariantCulture));
+        }
+
+        if (Since is { } since)
+        {
+            yield return ("fleethealth.since", since.ToString("O", CultureInfo.InvariantCulture));
+        }
+
+        if (Until is { } until)
+        {
+            yield return ("fleethealth.until", until.ToString("O", CultureInfo.InvariantCulture));
+        }
+
+        if (Limit is { } limit)
+        {
+            yield return ("fleethealth.limit", limit.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static TimeSpan? ParseSeconds(string? text, string name, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 400 * 86400)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        errors[name] = [$"{name} must be a number of seconds from 0 (exclusive) to 400 days."];
+        return null;
+    }
+
+    private static DateTimeOffset? ParseTime(string? text, string name, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            && time.Year is >= 2000 and <= 2200)
+        {
+            return time;
+        }
+
+        errors[name] = [$"{name} must be an ISO 8601 time, e.g. 2026-01-31T12:00:00Z."];
+        return null;
+    }
+
+    private static int? ParseLimit(string? text, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
+        {
+            return limit;
+        }
+
+        errors["limit"] = [$"limit must be from 1 to {MaxLimit}."];
+        return null;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using FleetHealth.Database;
+using Npgsql;
+
+namespace FleetHealth.Server.Analytics;
+
+/// <summary>Runs a named query from db/queries exactly as psql would, with its parameters set locally.</summary>
+public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
+{
+    public static IReadOnlyCollection<string> Names => (IReadOnlyCollection<string>)QuerySource.Embedded.Keys;
+
+    /// <summary>The first comment line of each query, as its one-line description.</summary>
+    public static string Describe(string name) =>
+        QuerySource.Embedded[name].Split('\n').FirstOrDefault(l => l.StartsWith("--", StringComparison.Ordinal))?.TrimStart('-', ' ') ?? name;
+
+    /// <summary>Rows as JSON objects (column name → value); null when no query has that name.</summary>
+    public async Task<JsonArray?> RunAsync(string name, AnalyticsParameters parameters, CancellationToken cancellationToken)
+    {
+        if (!QuerySource.Embedded.TryGetValue(name, out var sql))
+        {
+            return null;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+        {
+            await readOnly.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var (setting, value) in parameters.Settings())
+        {
+            await using var set = new NpgsqlCommand("SELECT set_config($1, $2, true)", connection, transaction);
+            set.Parameters.Add(new NpgsqlParameter<string> { TypedValue = setting });
+            set.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+            await set.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var rows = new JsonArray();
+        await using (var command = new NpgsqlCommand(sql, connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = new JsonObject();
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    row[reader.GetName(i)] = ToJson(reader.IsDBNull(i) ? null : reader.GetValue(i));
+                }
+
+                rows.Add(row);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
+    private static JsonNode? ToJson(object? value) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        int i => JsonValue.Create(i),
+        long l => JsonValue.Create(l),
+        double d => double.IsFinite(d) ? JsonValue.Create(d) : null,
+        float f => float.IsFinite(f) ? JsonValue.Create(f) : null,
+        decimal m => JsonValue.Create(m),
+        DateTime t => JsonValue.Create(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))),
+        DateTimeOffset t => JsonValue.Create(t),
+        TimeSpan t => JsonValue.Create(t.TotalSeconds),
+        _ => JsonValue.Create(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)),
+    };
+}

@@ -1,0 +1,6 @@
+namespace FleetHealth.Server.Analytics;
+
+internal static class AnalyticsServiceExtensions
+{
+    public static void AddAnalytics(this WebApplicationBuilder builder) => builder.Services.AddSingleton<AnalyticsQueries>();
+}

@@ -1,0 +1,34 @@
+using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Liveness;
+
+namespace FleetHealth.Server.Fleet;
+
+/// <summary>A heartbeat for the sensor actor; the reply (an <see cref="IngestOutcome"/>) comes once it is durable.</summary>
+public sealed record SubmitHeartbeat(Heartbeat Heartbeat);
+
+/// <summary>Operator: change interval, grace, tags. Replies with the sensor's <see cref="SensorState"/>, or <see cref="SensorUnknown"/>.</summary>
+public sealed record ChangeSensorSettings(SensorSettings Settings);
+
+/// <summary>Operator: end the sensor's lifespan. Replies with its <see cref="SensorState"/>, or <see cref="SensorUnknown"/>.</summary>
+public sealed record RetireSensor;
+
+/// <summary>Operator: put a retired sensor back under watch. Replies with its <see cref="SensorState"/>, or <see cref="SensorUnknown"/>.</summary>
+public sealed record ReactivateSensor;
+
+/// <summary>Provisioning: make the sensor known before it is heard from. Replies with its <see cref="SensorState"/>.</summary>
+public sealed record RegisterSensor;
+
+/// <summary>Asks for the sensor's current state (no persistence).</summary>
+public sealed record GetSensorState;
+
+/// <summary>The reply for a sensor that has never been registered or heard from.</summary>
+public sealed record SensorUnknown
+{
+    public static SensorUnknown Instance { get; } = new();
+}
+
+/// <summary>The actor's own timer: a liveness deadline may have passed.</summary>
+internal sealed record DeadlineDue
+{
+    public static DeadlineDue Instance { get; } = new();
+}

@@ -1,0 +1,46 @@
+using FleetHealth.Actors.Persistence;
+using FleetHealth.Server.Fleet;
+using FleetHealth.Server.Liveness;
+using Npgsql;
+
+namespace FleetHealth.Server.Projection;
+
+/// <summary>One journal row as the projection sees it; <see cref="Event"/> is null for streams that are not sensors'.</summary>
+public sealed record JournalEntry(long Ordering, string PersistenceId, SensorEvent? Event, DateTimeOffset WrittenAt);
+
+/// <summary>Reads the journal by its global ordering, decoding sensor events with the journal's own serializer.</summary>
+public sealed class JournalReader(NpgsqlDataSource dataSource, EventSerializer serializer)
+{
+    public async Task<List<JournalEntry>> ReadAfterAsync(long offset, int limit, CancellationToken cancellationToken)
+    {
+        var entries = new List<JournalEntry>(Math.Min(limit, 4096));
+        await using var command = dataSource.CreateCommand(
+            "SELECT ordering, persistence_id, manifest, payload, written_at FROM journal WHERE ordering > $1 ORDER BY ordering LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = offset });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var persistenceId = reader.GetString(1);
+            var e = persistenceId.StartsWith(SensorFleet.IdPrefix, StringComparison.Ordinal)
+                ? serializer.Deserialize(reader.GetString(2), reader.GetFieldValue<byte[]>(3)) as SensorEvent
+                : null;
+            entries.Add(new JournalEntry(reader.GetInt64(0), persistenceId, e, reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>The newest ordering in the journal, and when the first event after <paramref name="offset"/> was written.</summary>
+    public async Task<(long Newest, DateTimeOffset? OldestUnapplied)> LagAsync(long offset, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT coalesce((SELECT max(ordering) FROM journal), 0),
+                   (SELECT written_at FROM journal WHERE ordering > $1 ORDER BY ordering LIMIT 1)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = offset });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+    }
+}

@@ -1,0 +1,212 @@
+using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Liveness;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FleetHealth.Server.Projection;
+
+/// <summary>
+/// Applies a batch of journal events to the read model in one transaction, together with the
+/// projection's new offset: after a crash either all of a batch is applied and recorded, or none.
+/// A few round trips per batch whatever its size: one read of the touched rows, one upsert of them,
+/// one binary COPY each for heartbeats and transitions, one offset write.
+/// </summary>
+public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
+{
+    /// <summary>The applied offset of <paramref name="projection"/> (0 before its first batch).</summary>
+    public async Task<long> OffsetAsync(string projection, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT \"offset\" FROM projection_offsets WHERE projection = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
+        return await command.ExecuteScalarAsync(cancellationToken) is long offset ? offset : 0;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="batch"/> (in ordering order, all above the stored offset) and stores
+    /// <paramref name="newOffset"/>. Fails with a concurrency error if another writer moved the offset.
+    /// </summary>
+    public async Task ApplyAsync(string projection, long expectedOffset, long newOffset, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ClaimOffsetAsync(connection, transaction, projection, expectedOffset, newOffset, cancellationToken);
+        if (batch.Count > 0)
+        {
+            var rows = await LoadRowsAsync(connection, transaction, batch.Select(e => e.SensorId).Distinct().ToArray(), cancellationToken);
+            var beats = new List<(string SensorId, HeartbeatRecorded Beat, double? Interval)>();
+            var changes = new List<(string SensorId, StatusChanged Change)>();
+            foreach (var (_, sensorId, e) in batch)
+            {
+                var (row, interval) = (rows.TryGetValue(sensorId, out var existing) ? existing : new SensorRow(sensorId)).Apply(e);
+                rows[sensorId] = row;
+                switch (e)
+                {
+                    case HeartbeatRecorded beat:
+                        beats.Add((sensorId, beat, interval));
+                        break;
+                    case StatusChanged change:
+                        changes.Add((sensorId, change));
+                        break;
+                }
+            }
+
+            await UpsertRowsAsync(connection, transaction, rows.Values, cancellationToken);
+            await CopyHeartbeatsAsync(connection, beats, cancellationToken);
+            await CopyChangesAsync(connection, changes, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ClaimOffsetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string projection, long expected, long next, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO projection_offsets (projection, "offset") VALUES ($1, $3)
+            ON CONFLICT (projection) DO UPDATE SET "offset" = $3, updated_at = now()
+            WHERE projection_offsets."offset" = $2
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next });
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        {
+            throw new InvalidOperationException($"Projection '{projection}' is not at offset {expected}: another instance moved it.");
+        }
+    }
+
+    private static async Task<Dictionary<string, SensorRow>> LoadRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] ids, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, SensorRow>(ids.Length, StringComparer.Ordinal);
+        await using var command = new NpgsqlCommand("""
+            SELECT sensor_id, status, status_since, registered_at, first_seen, last_seen, heartbeat_count, tags,
+                   interval_seconds, grace_seconds, interval_count, interval_mean_seconds, interval_m2, lost_beats, retired_at
+            FROM sensors WHERE sensor_id = ANY($1)
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetString(0);
+            rows[id] = new SensorRow(id)
+            {
+                Status = reader.GetString(1),
+                StatusSince = Time(reader, 2),
+                RegisteredAt = Time(reader, 3),
+                History = new BeatHistory(Time(reader, 4), Time(reader, 5), reader.GetInt64(6),
+                    new IntervalStats(reader.GetInt64(10), reader.GetDouble(11), reader.GetDouble(12)), reader.GetInt64(13)),
+                Tags = reader.GetFieldValue<string[]>(7),
+                IntervalSeconds = reader.IsDBNull(8) ? null : reader.GetDouble(8),
+                GraceSeconds = reader.IsDBNull(9) ? null : reader.GetDouble(9),
+                RetiredAt = Time(reader, 14),
+            };
+        }
+
+        return rows;
+    }
+
+    private static async Task UpsertRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ICollection<SensorRow> rows, CancellationToken cancellationToken)
+    {
+        // Tags travel as one comma-joined string per row (the tag alphabet has no comma), since
+        // unnest() cannot hand out the rows of a two-dimensional array.
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO sensors (sensor_id, status, status_since, registered_at, first_seen, last_seen, heartbeat_count, tags,
+                                 interval_seconds, grace_seconds, interval_count, interval_mean_seconds, interval_m2, lost_beats, retired_at)
+            SELECT id, status, since, registered, first_seen, last_seen, beats,
+                   CASE WHEN tags = '' THEN '{}'::text[] ELSE string_to_array(tags, ',') END,
+                   interval_s, grace_s, n, mean, m2, lost, retired
+            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::text[],
+                        $9::float8[], $10::float8[], $11::bigint[], $12::float8[], $13::float8[], $14::bigint[], $15::timestamptz[])
+                 AS r(id, status, since, registered, first_seen, last_seen, beats, tags, interval_s, grace_s, n, mean, m2, lost, retired)
+            ON CONFLICT (sensor_id) DO UPDATE SET
+                status = excluded.status, status_since = excluded.status_since, registered_at = excluded.registered_at,
+                first_seen = excluded.first_seen, last_seen = excluded.last_seen, heartbeat_count = excluded.heartbeat_count,
+                tags = excluded.tags, interval_seconds = excluded.interval_seconds, grace_seconds = excluded.grace_seconds,
+                interval_count = excluded.interval_count, interval_mean_seconds = excluded.interval_mean_seconds,
+                interval_m2 = excluded.interval_m2, lost_beats = excluded.lost_beats, retired_at = excluded.retired_at
+            """, connection, transaction);
+        command.Parameters.Add(Array(rows, r => r.SensorId));
+        command.Parameters.Add(Array(rows, r => r.Status));
+        command.Parameters.Add(Array(rows, r => r.StatusSince));
+        command.Parameters.Add(Array(rows, r => r.RegisteredAt));
+        command.Parameters.Add(Array(rows, r => r.History.FirstSeen));
+        command.Parameters.Add(Array(rows, r => r.History.LastSeen));
+        command.Parameters.Add(Array(rows, r => r.History.Count));
+        command.Parameters.Add(Array(rows, r => string.Join(',', r.Tags)));
+        command.Parameters.Add(Array(rows, r => r.IntervalSeconds));
+        command.Parameters.Add(Array(rows, r => r.GraceSeconds));
+        command.Parameters.Add(Array(rows, r => r.History.Intervals.Count));
+        command.Parameters.Add(Array(rows, r => r.History.Intervals.MeanSeconds));
+        command.Parameters.Add(Array(rows, r => r.History.Intervals.M2));
+        command.Parameters.Add(Array(rows, r => r.History.LostBeats));
+        command.Parameters.Add(Array(rows, r => r.RetiredAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task CopyHeartbeatsAsync(NpgsqlConnection connection, List<(string SensorId, HeartbeatRecorded Beat, double? Interval)> beats, CancellationToken cancellationToken)
+    {
+        if (beats.Count == 0)
+        {
+            return;
+        }
+
+        await using var writer = await connection.BeginBinaryImportAsync(
+            "COPY heartbeats (sensor_id, received_at, sent_at, sequence, status, battery, signal, skew_flagged, interval_seconds, lost_before) FROM STDIN (FORMAT BINARY)",
+            cancellationToken);
+        foreach (var (sensorId, beat, interval) in beats)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(sensorId, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(beat.At, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(writer, beat.SentAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(writer, beat.Sequence, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(beat.Status == ReportedStatus.Fault ? "fault" : "ok", NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(writer, (float?)beat.Battery, NpgsqlDbType.Real, cancellationToken);
+            await WriteNullableAsync(writer, (float?)beat.Signal, NpgsqlDbType.Real, cancellationToken);
+            await writer.WriteAsync(beat.SkewFlagged, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullableAsync(writer, interval, NpgsqlDbType.Double, cancellationToken);
+            await writer.WriteAsync((int)Math.Clamp(beat.LostBeats, int.MinValue, int.MaxValue), NpgsqlDbType.Integer, cancellationToken);
+        }
+
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task CopyChangesAsync(NpgsqlConnection connection, List<(string SensorId, StatusChanged Change)> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        await using var writer = await connection.BeginBinaryImportAsync(
+            "COPY state_changes (sensor_id, from_status, to_status, at, reason) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var (sensorId, change) in changes)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(sensorId, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(SensorRow.Name(change.From), NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(SensorRow.Name(change.To), NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(change.At, NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteAsync(change.Reason, NpgsqlDbType.Text, cancellationToken);
+        }
+
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            await writer.WriteAsync(v, type, cancellationToken);
+        }
+        else
+        {
+            await writer.WriteNullAsync(cancellationToken);
+        }
+    }
+
+    private static NpgsqlParameter Array<T>(ICollection<SensorRow> rows, Func<SensorRow, T> column) => new() { Value = rows.Select(column).ToArray() };
+
+    private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Starts the whole system locally: a private PostgreSQL (unless FLEETHEALTH_DB names one), the
+# server with the built dashboard on http://127.0.0.1:8080, and a simulated fleet. Ctrl-C stops
+# everything it started. What it creates for you is printed once as "name: value" lines.
+#
+# FLEETHEALTH_DB           use this PostgreSQL (Npgsql connection string) instead of a private one
+# FLEETHEALTH_PORT         HTTP port (default 8080)
+# FLEETHEALTH_SIM_SENSORS  simulated sensors (default 300; 0 for none)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+port="${FLEETHEALTH_PORT:-8080}"
+sensors="${FLEETHEALTH_SIM_SENSORS:-300}"
+state="$repo/.local"
+mkdir -p "$state"
+
+pids=()
+started_pg=0
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$started_pg" = 1 ]; then scripts/pg.sh stop; fi
+  echo "stopped" >&2
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for tool in dotnet node npm; do
+  command -v "$tool" >/dev/null || { echo "run: $tool is not installed" >&2; exit 1; }
+done
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "run: port $port is already in use; set FLEETHEALTH_PORT" >&2; exit 1
+fi
+
+echo "building (dashboard, server, simulator)…" >&2
+if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
+  (cd frontend && npm install --no-audit --no-fund --loglevel=error) >&2  # not npm ci: see .ci/run
+fi
+(cd frontend && npm run --silent build) >"$state/frontend-build.log" 2>&1 || { cat "$state/frontend-build.log" >&2; exit 1; }
+for project in FleetHealth.Server FleetHealth.Simulator; do
+  dotnet build "backend/$project" -c Release --nologo -v quiet >"$state/build.log" 2>&1 || { cat "$state/build.log" >&2; exit 1; }
+done
+
+if [ -n "${FLEETHEALTH_DB:-}" ]; then
+  db="$FLEETHEALTH_DB"
+else
+  if ! scripts/pg.sh status; then started_pg=1; fi
+  scripts/pg.sh start
+  scripts/pg.sh createdb fleethealth
+  db="$(scripts/pg.sh url fleethealth)"
+fi
+
+server_bin="$repo/backend/FleetHealth.Server/bin/Release/net10.0"
+Database__ConnectionString="$db" Dashboard__Root="$repo/frontend/dist" \
+  dotnet "$server_bin/FleetHealth.Server.dll" --contentRoot "$server_bin" --urls "http://127.0.0.1:$port" \
+  >"$state/server.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 600); do
+  if curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "run: the server exited; its log:" >&2; tail -n 40 "$state/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "run: the server did not become ready; see $state/server.log" >&2; exit 1; }
+
+echo "dashboard: http://127.0.0.1:$port/"
+echo "api: http://127.0.0.1:$port/api/v1/sensors"
+echo "database: $db"
+echo "server-log: $state/server.log"
+
+if [ "$sensors" -gt 0 ]; then
+  dotnet "$repo/backend/FleetHealth.Simulator/bin/Release/net10.0/FleetHealth.Simulator.dll" \
+    --url "http://127.0.0.1:$port" --sensors "$sensors" --interval 10s --queue-dir "$state/sim-queue" \
+    >"$state/simulator.log" 2>&1 &
+  pids+=($!)
+  echo "simulator: $sensors sensors, log $state/simulator.log"
+fi
+echo "running; Ctrl-C stops everything" >&2
+wait "${pids[0]}"

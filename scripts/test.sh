@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test: the .NET suites (against one private PostgreSQL for the whole run) and the
+# dashboard's unit tests. Ends with one line "tests: N passed, N failed".
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+
+if [ -z "${FLEETHEALTH_DB:-}" ]; then
+  export FLEETHEALTH_PG_DIR="$repo/.local/test-pg" FLEETHEALTH_PG_PORT="${FLEETHEALTH_PG_PORT:-$(free_port)}"
+  scripts/pg.sh start
+  trap 'scripts/pg.sh stop' EXIT
+  export FLEETHEALTH_DB="$(scripts/pg.sh url)"
+fi
+
+[ -f frontend/node_modules/.package-lock.json ] || (cd frontend && npm install --no-audit --no-fund --loglevel=error)  # not npm ci: see .ci/run
+
+mkdir -p .local
+log="$repo/.local/test-dotnet.log"
+set +e
+dotnet test FleetHealth.sln --nologo 2>&1 | tee "$log"
+dotnet_status=${PIPESTATUS[0]}
+(cd frontend && NO_COLOR=1 npx vitest run) 2>&1 | tee "$repo/.local/test-frontend.log"
+frontend_status=${PIPESTATUS[0]}
+set -e
+
+# dotnet test prints one "Passed!/Failed! - Failed: F, Passed: P, ..." line per test assembly.
+read -r passed failed < <(awk '
+  /(Passed|Failed)! +- +Failed:/ { gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
+  END { print p + 0, f + 0 }' "$log")
+read -r fpassed ffailed < <(awk '
+  /^ *Tests +/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  END { print p + 0, f + 0 }' <(sed 's/\x1b\[[0-9;]*m//g' "$repo/.local/test-frontend.log"))
+passed=$((passed + fpassed)); failed=$((failed + ffailed))
+if [ "$dotnet_status" -ne 0 ] || [ "$frontend_status" -ne 0 ]; then failed=$((failed > 0 ? failed : 1)); fi
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
