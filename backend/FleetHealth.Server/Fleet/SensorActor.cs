@@ -114,14 +114,19 @@ internal sealed class SensorActor(LivenessPolicy policy, bool autoRegister, Time
 
     private void ArmDeadline()
     {
-        if (SensorLiveness.NextDeadline(_state, policy) is { } deadline)
+        var deadline = SensorLiveness.NextDeadline(_state, policy);
+        var delay = deadline - clock.GetUtcNow();
+        if (delay > TimeSpan.Zero)
         {
-            var delay = deadline - clock.GetUtcNow();
-            Timers.StartSingleTimer(DeadlineTimer, DeadlineDue.Instance, delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+            Timers.StartSingleTimer(DeadlineTimer, DeadlineDue.Instance, delay.Value);
+            return;
         }
-        else
+
+        Timers.Cancel(DeadlineTimer);
+        if (deadline is not null)
         {
-            Timers.Cancel(DeadlineTimer);
+            // Already past (recovered after an outage): decide now rather than on the next tick.
+            Self.Tell(DeadlineDue.Instance, Self);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Tests.Hosting;
+using FleetHealth.Testing;
 
 namespace FleetHealth.Server.Tests.Api;
 
@@ -30,6 +31,11 @@ public sealed class SensorApiTests(FleetHealthFactory factory) : IClassFixture<F
     {
         var ids = Enumerable.Range(0, 57).Select(i => $"page-{i:D3}").ToList();
         await Task.WhenAll(ids.Select(id => _client.PostAsync($"/api/v1/heartbeats/{id}", null)));
+        await Eventually.Until(
+            async () => (await _client.GetFromJsonAsync<SensorPage>("/api/v1/sensors?limit=1000&q=page-"))!.Items.Count,
+            count => count == ids.Count,
+            TimeSpan.FromSeconds(10),
+            "the projection lists every sensor");
 
         var seen = new List<string>();
         string? after = "page-";
