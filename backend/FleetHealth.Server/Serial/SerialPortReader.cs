@@ -52,6 +52,7 @@ internal sealed partial class SerialPortReader(
         var buffer = new byte[4096];
         var backoff = MinBackoff;
         var opened = false;
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             ISerialPort port;
@@ -62,7 +63,12 @@ internal sealed partial class SerialPortReader(
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 status.Error(e.Message, clock.GetUtcNow());
-                LogOpenFailed(_options.Device, e.Message, backoff);
+                // Warn on the first failure and then once a minute or so, not every retry.
+                if (failures++ % 30 == 0)
+                {
+                    LogOpenFailed(_options.Device, e.Message, backoff, failures);
+                }
+
                 stoppingToken.WaitHandle.WaitOne(backoff);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxReopenBackoff.Ticks));
                 continue;
@@ -74,6 +80,7 @@ internal sealed partial class SerialPortReader(
             }
 
             opened = true;
+            failures = 0;
             backoff = MinBackoff;
             framer.Reset();
             status.SetConnected(true);
@@ -187,8 +194,8 @@ internal sealed partial class SerialPortReader(
     [LoggerMessage(LogLevel.Information, "Serial {Device} open at {Baud} baud")]
     private partial void LogOpened(string device, int baud);
 
-    [LoggerMessage(LogLevel.Warning, "Serial {Device} cannot be opened ({Reason}); retrying in {Backoff}")]
-    private partial void LogOpenFailed(string device, string reason, TimeSpan backoff);
+    [LoggerMessage(LogLevel.Warning, "Serial {Device} cannot be opened ({Reason}); attempt {Attempt}, next in {Backoff}")]
+    private partial void LogOpenFailed(string device, string reason, TimeSpan backoff, int attempt);
 
     [LoggerMessage(LogLevel.Warning, "Serial {Device} lost ({Reason}); reopening")]
     private partial void LogLost(string device, string reason);
