@@ -5,6 +5,7 @@ using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Operations;
 using FleetHealth.Server.Sensors;
+using FleetHealth.Server.Serial;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddFleetHealth();
@@ -15,6 +16,7 @@ app.MapHealthApi();
 app.MapHeartbeatApi();
 app.MapSensorApi();
 app.MapSensorCommandApi();
+app.MapSerialApi();
 app.MapAnalyticsApi();
 app.MapStatusApi();
 app.MapDashboard();

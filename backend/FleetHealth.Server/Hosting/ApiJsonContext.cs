@@ -5,6 +5,7 @@ using FleetHealth.Server.Health;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Operations;
 using FleetHealth.Server.Sensors;
+using FleetHealth.Server.Serial;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FleetHealth.Server.Hosting;
@@ -20,6 +21,7 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(SensorSettingsBody))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(NodeStatus))]
+[JsonSerializable(typeof(SerialPortList))]
 [JsonSerializable(typeof(AnalyticsCatalog))]
 [JsonSerializable(typeof(AnalyticsResult))]
 [JsonSerializable(typeof(ProblemDetails))]

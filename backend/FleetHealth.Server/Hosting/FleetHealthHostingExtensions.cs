@@ -5,6 +5,7 @@ using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Projection;
 using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
+using FleetHealth.Server.Serial;
 using FleetHealth.Server.Storage;
 
 namespace FleetHealth.Server.Hosting;
@@ -18,6 +19,7 @@ public static class FleetHealthHostingExtensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.AddStorage();
         builder.AddIngestion();
+        builder.AddSerialIngestion();
         builder.AddFleet();
         builder.AddProjection();
         builder.AddSensors();

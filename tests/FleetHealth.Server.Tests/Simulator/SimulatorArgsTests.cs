@@ -1,0 +1,70 @@
+using FleetHealth.Simulator;
+
+namespace FleetHealth.Server.Tests.Simulator;
+
+public class SimulatorArgsTests
+{
+    [Fact]
+    public void The_run_commands_flags_parse()
+    {
+        var o = SimulatorArgs.Parse(["--url", "http://127.0.0.1:8080", "--sensors", "300", "--interval", "10s", "--queue-dir", ".local/sim-queue", "--key", "k1"], out var error, out _);
+        Assert.Null(error);
+        Assert.Equal(300, o!.Sensors);
+        Assert.Equal(TimeSpan.FromSeconds(10), o.Interval);
+        Assert.Equal(".local/sim-queue", o.QueueDir);
+        Assert.Equal("k1", o.Key);
+        Assert.Equal(0, o.Batch);
+    }
+
+    [Theory]
+    [InlineData("--interval=250ms --jitter 0.5 --dropout 0.02 --fault=0.01 --death-rate 0.001 --seed 7 --batch 100 --duration 1m")]
+    [InlineData("--serial /dev/pts/9 --baud 9600 --sensors 100000")]
+    public void Every_documented_option_parses(string line)
+    {
+        var args = line.Split(' ');
+        if (!line.Contains("--serial", StringComparison.Ordinal))
+        {
+            args = ["--url", "http://localhost:1", .. args];
+        }
+
+        Assert.NotNull(SimulatorArgs.Parse(args, out var error, out _));
+        Assert.Null(error);
+    }
+
+    [Theory]
+    [InlineData("--sensors 10", "--url")]
+    [InlineData("--url ftp://x --sensors 10", "--url")]
+    [InlineData("--url http://x --sensors 0", "--sensors")]
+    [InlineData("--url http://x --sensors 100001", "--sensors")]
+    [InlineData("--url http://x --interval soon", "--interval")]
+    [InlineData("--url http://x --interval 1ms", "--interval")]
+    [InlineData("--url http://x --jitter 2", "--jitter")]
+    [InlineData("--url http://x --dropout -0.1", "--dropout")]
+    [InlineData("--url http://x --batch 0", "--batch")]
+    [InlineData("--url http://x --prefix bad/", "--prefix")]
+    [InlineData("--url http://x --serial /dev/x", "not both")]
+    [InlineData("--serial /dev/x --baud 1234", "--baud")]
+    [InlineData("--url http://x --frobnicate 1", "Unknown option")]
+    [InlineData("--url http://x --sensors", "needs a value")]
+    public async Task Bad_arguments_exit_with_code_2_and_a_clear_message(string line, string named)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = await SimulatorApp.RunAsync(line.Split(' '), output, error, CancellationToken.None);
+
+        Assert.Equal(SimulatorApp.BadArguments, code);
+        Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10s", 10_000)]
+    [InlineData("250ms", 250)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1.5", 1_500)]
+    public void Durations_take_units(string text, int ms)
+    {
+        Assert.True(SimulatorArgs.TryParseDuration(text, out var d));
+        Assert.Equal(TimeSpan.FromMilliseconds(ms), d);
+    }
+}
