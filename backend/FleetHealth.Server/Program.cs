@@ -3,6 +3,7 @@ using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Operations;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
 
@@ -15,7 +16,9 @@ app.MapHealthApi();
 app.MapHeartbeatApi();
 app.MapSensorApi();
 app.MapSerialApi();
+app.MapSensorCommandApi();
 app.MapAnalyticsApi();
+app.MapStatusApi();
 app.MapDashboard();
 app.Run();
 

@@ -45,6 +45,10 @@ internal static class IngestBenchmark
             Path.Combine(serverBin, "FleetHealth.Server.dll"), ["--contentRoot", serverBin, "--urls", $"http://127.0.0.1:{port}"], env, port, "/readyz");
         using var fleet = new LoadGenerator(server.BaseAddress, connections);
 
+        // Wake every sensor first (recovery from the journal on first contact), so that the
+        // measured phases see a warm fleet, as a running node does.
+        var woken = await fleet.ClosedLoopAsync(i => Batch(i + 1_000_000), Sensors / BatchSize, HttpStatusCode.Accepted);
+        Console.Error.WriteLine($"  woke {Sensors} sensors: {woken.Ok} batches ok, {woken.Failed} failed in {woken.Elapsed.TotalSeconds:0.0} s");
         await fleet.ClosedLoopAsync(Single, warmup, HttpStatusCode.Accepted);
         var single = Report("single", await fleet.ClosedLoopAsync(Single, duration, HttpStatusCode.Accepted)).PerSecond;
         var batch = Report("batch", await fleet.ClosedLoopAsync(Batch, duration, HttpStatusCode.Accepted)).PerSecond * BatchSize;

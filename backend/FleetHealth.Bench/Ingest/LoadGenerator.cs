@@ -29,7 +29,14 @@ internal sealed class LoadGenerator(Uri baseAddress, int connections) : IDisposa
         Timeout = TimeSpan.FromSeconds(30),
     };
 
-    public async Task<Throughput> ClosedLoopAsync(Func<long, HttpRequestMessage> request, TimeSpan duration, HttpStatusCode expected)
+    public Task<Throughput> ClosedLoopAsync(Func<long, HttpRequestMessage> request, TimeSpan duration, HttpStatusCode expected) =>
+        ClosedLoopAsync(request, duration, long.MaxValue, expected);
+
+    /// <summary>Sends exactly <paramref name="count"/> requests, as fast as answers come back.</summary>
+    public Task<Throughput> ClosedLoopAsync(Func<long, HttpRequestMessage> request, long count, HttpStatusCode expected) =>
+        ClosedLoopAsync(request, TimeSpan.MaxValue, count, expected);
+
+    private async Task<Throughput> ClosedLoopAsync(Func<long, HttpRequestMessage> request, TimeSpan duration, long count, HttpStatusCode expected)
     {
         long next = 0, ok = 0, failed = 0;
         var stopwatch = Stopwatch.StartNew();
@@ -37,7 +44,13 @@ internal sealed class LoadGenerator(Uri baseAddress, int connections) : IDisposa
         {
             while (stopwatch.Elapsed < duration)
             {
-                using var message = request(Interlocked.Increment(ref next));
+                var index = Interlocked.Increment(ref next);
+                if (index > count)
+                {
+                    break;
+                }
+
+                using var message = request(index);
                 try
                 {
                     using var response = await _client.SendAsync(message);

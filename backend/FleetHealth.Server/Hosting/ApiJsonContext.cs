@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Operations;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
 using Microsoft.AspNetCore.Mvc;
@@ -17,8 +18,10 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(BatchResult))]
 [JsonSerializable(typeof(SensorView))]
 [JsonSerializable(typeof(SensorPage))]
+[JsonSerializable(typeof(SensorSettingsBody))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(SerialPortList))]
+[JsonSerializable(typeof(NodeStatus))]
 [JsonSerializable(typeof(AnalyticsCatalog))]
 [JsonSerializable(typeof(AnalyticsResult))]
 [JsonSerializable(typeof(ProblemDetails))]

@@ -33,7 +33,7 @@ internal sealed class SensorReads(SensorFleet fleet, SensorQueries readModel)
         return row is { Status: "registered", HeartbeatCount: 0, RegisteredAt: null } ? null : row;
     }
 
-    private static SensorView View(SensorId id, SensorState state) => new(
+    internal static SensorView View(SensorId id, SensorState state) => new(
         id.Value,
         SensorRow.Name(state.Status),
         state.StatusSince,

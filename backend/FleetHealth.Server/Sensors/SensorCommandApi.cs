@@ -1,0 +1,122 @@
+using FleetHealth.Actors;
+using FleetHealth.Server.Fleet;
+using FleetHealth.Server.Hosting;
+using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Liveness;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FleetHealth.Server.Sensors;
+
+/// <summary>Operator commands on one sensor: provisioning, settings, retirement. Each answers once its event is durable.</summary>
+public static class SensorCommandApi
+{
+    public const double MaxIntervalSeconds = 30 * 86400;
+
+    public static RouteGroupBuilder MapSensorCommandApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/sensors/{sensorId}").WithTags("Sensors");
+        group.MapPut("/settings", PutSettingsAsync);
+        group.MapPost("/register", RegisterAsync);
+        group.MapPost("/retire", RetireAsync);
+        group.MapPost("/reactivate", ReactivateAsync);
+        return group;
+    }
+
+    internal static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> PutSettingsAsync(
+        string sensorId, HttpRequest request, SensorFleet fleet, CancellationToken cancellationToken)
+    {
+        var read = await JsonBody.ReadOptionalAsync(request, ApiJsonContext.Default.SensorSettingsBody, 16 * 1024, cancellationToken);
+        if (read.Status != BodyStatus.Ok)
+        {
+            return read.Status == BodyStatus.Malformed
+                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [read.Error!] }, title: "Malformed body")
+                : TypedResults.Problem(read.Error, statusCode: read.Status == BodyStatus.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var body = read.Value;
+        var errors = new Dictionary<string, string[]>();
+        if (!SensorId.TryParse(sensorId, out var id, out var idError))
+        {
+            errors["sensorId"] = [idError];
+        }
+
+        if (body is null)
+        {
+            errors["body"] = ["Send {\"intervalSeconds\": n, \"graceSeconds\": n, \"tags\": [...]}; null fields inherit."];
+        }
+        else
+        {
+            if (body.IntervalSeconds is { } interval && !(interval is > 0 and <= MaxIntervalSeconds))
+            {
+                errors["intervalSeconds"] = [$"intervalSeconds must be above 0 and at most {MaxIntervalSeconds}."];
+            }
+
+            if (body.GraceSeconds is { } grace && !(grace is >= 0 and <= MaxIntervalSeconds))
+            {
+                errors["graceSeconds"] = [$"graceSeconds must be from 0 to {MaxIntervalSeconds}."];
+            }
+
+            if (body.Tags is { Count: > 32 })
+            {
+                errors["tags"] = ["A sensor has at most 32 tags."];
+            }
+            else if (body.Tags?.FirstOrDefault(t => !SensorTag.IsValid(t, out _)) is { } badTag)
+            {
+                SensorTag.IsValid(badTag, out var tagError);
+                errors["tags"] = [tagError!];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Bad sensor settings");
+        }
+
+        var settings = new SensorSettings(
+            body!.IntervalSeconds is { } i ? TimeSpan.FromSeconds(i) : null,
+            body.GraceSeconds is { } g ? TimeSpan.FromSeconds(g) : null,
+            body.Tags ?? []);
+        return await CommandAsync(fleet, id, new ChangeSensorSettings(settings), cancellationToken);
+    }
+
+    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> RegisterAsync(string sensorId, SensorFleet fleet, CancellationToken cancellationToken) =>
+        ParsedCommandAsync(sensorId, fleet, new RegisterSensor(), cancellationToken);
+
+    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> RetireAsync(string sensorId, SensorFleet fleet, CancellationToken cancellationToken) =>
+        ParsedCommandAsync(sensorId, fleet, new RetireSensor(), cancellationToken);
+
+    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> ReactivateAsync(string sensorId, SensorFleet fleet, CancellationToken cancellationToken) =>
+        ParsedCommandAsync(sensorId, fleet, new ReactivateSensor(), cancellationToken);
+
+    private static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> ParsedCommandAsync(
+        string sensorId, SensorFleet fleet, object command, CancellationToken cancellationToken)
+    {
+        if (!SensorId.TryParse(sensorId, out var id, out var error))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sensorId"] = [error] }, title: "Bad sensor id");
+        }
+
+        return await CommandAsync(fleet, id, command, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> CommandAsync(
+        SensorFleet fleet, SensorId id, object command, CancellationToken cancellationToken)
+    {
+        object reply;
+        try
+        {
+            reply = await fleet.Sensor(id).Ask(command, fleet.AckTimeout, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or ActorNotAvailableException)
+        {
+            return TypedResults.Problem("The change could not be made durable in time; retry.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable");
+        }
+
+        return reply is SensorState state
+            ? TypedResults.Ok(SensorReads.View(id, state))
+            : TypedResults.Problem($"No sensor '{id}'. Register it first (POST /api/v1/sensors/{id}/register) or let it send a heartbeat.", statusCode: StatusCodes.Status404NotFound, title: "Unknown sensor");
+    }
+}
+
+/// <summary>Body of <c>PUT /api/v1/sensors/{id}/settings</c>: null fields inherit from the sensor's tags or the fleet.</summary>
+public sealed record SensorSettingsBody(double? IntervalSeconds, double? GraceSeconds, List<string>? Tags);
