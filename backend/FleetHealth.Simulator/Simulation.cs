@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace FleetHealth.Simulator;
 
 /// <summary>
-/// One run: the <see cref="Fleet"/> generates beats, a dispatcher sends them with bounded
+/// One run: the <see cref="VirtualFleet"/> generates beats, a dispatcher sends them with bounded
 /// concurrency, and, with an offline queue, undeliverable beats go to disk and a replayer sends
 /// them in order before any new beat goes out directly.
 /// </summary>
@@ -26,12 +26,12 @@ internal sealed class Simulation : IAsyncDisposable
         _transport = transport;
         _output = output;
         Stats = new SimulatorStats();
-        Fleet = new Fleet(options, Stats);
+        Fleet = new VirtualFleet(options, Stats);
         _queue = options.QueueDir is null ? null : new OfflineQueue(options.QueueDir);
         _gate = new SemaphoreSlim(options.Concurrency, options.Concurrency);
     }
 
-    public Fleet Fleet { get; }
+    public VirtualFleet Fleet { get; }
 
     public SimulatorStats Stats { get; }
 

@@ -45,7 +45,7 @@ internal sealed record SimulatorOptions
 
     public TimeSpan Report { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>First sequence number of every sensor; by default the number of intervals since the Unix epoch, so reruns keep counting up.</summary>
+    /// <summary>First sequence number of every sensor; by default <see cref="VirtualFleet.DefaultSequenceStart"/>, so reruns keep counting up.</summary>
     public long? SequenceStart { get; init; }
 }
 
@@ -73,7 +73,7 @@ internal static class SimulatorArgs
           --duration D         stop generating after D (default: run until Ctrl-C)
           --drain D            after --duration, keep replaying the queue for at most D (default 10s)
           --report D           summary period (default 10s)
-          --seq-start N        first sequence number (default: intervals since the Unix epoch)
+          --seq-start N        first sequence number (default: shortest intervals since the Unix epoch, so reruns count up)
         """;
 
     private static readonly int[] Bauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];

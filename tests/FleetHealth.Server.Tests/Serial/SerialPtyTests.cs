@@ -85,7 +85,7 @@ public sealed class SerialPtyTests(MigratedDatabase db) : IClassFixture<Migrated
 
         await StartPtyAsync();
         var back = await PortAsync(p => p.Connected && p.Reconnects >= 1, "the reader reopens the recreated device");
-        Assert.Equal(1, back.Reconnects);
+        Assert.True(back.Reconnects >= 1);
 
         Write("HB re-1 seq=2\n");
         await HeartbeatsAsync("re-1", 2);

@@ -67,4 +67,18 @@ public class SimulatorArgsTests
         Assert.True(SimulatorArgs.TryParseDuration(text, out var d));
         Assert.Equal(TimeSpan.FromMilliseconds(ms), d);
     }
+
+    [Fact]
+    public void A_rerun_starts_its_sequences_above_anything_the_previous_run_could_have_sent()
+    {
+        var options = SimulatorArgs.Parse(["--url", "http://x", "--interval", "10s", "--jitter", "0.2"], out _, out _)!;
+        var first = DateTimeOffset.UnixEpoch.AddDays(20_000);
+        var firstStart = VirtualFleet.DefaultSequenceStart(options, first);
+
+        // The fastest possible run: every beat after the shortest interval, for one hour.
+        var beats = (long)(TimeSpan.FromHours(1) / (options.Interval * (1 - options.Jitter)));
+        var highestUsed = firstStart + beats - 1;
+
+        Assert.True(VirtualFleet.DefaultSequenceStart(options, first.AddHours(1)) > highestUsed);
+    }
 }

@@ -9,7 +9,7 @@ namespace FleetHealth.Simulator;
 /// (no task or timer per sensor), so 100,000 sensors cost a few megabytes and one thread.
 /// Every random choice comes from one seeded generator in that loop, so runs repeat.
 /// </summary>
-internal sealed class Fleet
+internal sealed class VirtualFleet
 {
     public const string Firmware = "sim-1.0.0";
 
@@ -24,7 +24,7 @@ internal sealed class Fleet
     private readonly bool[] _dead;
     private readonly PriorityQueue<int, long> _due;
 
-    public Fleet(SimulatorOptions options, SimulatorStats stats)
+    public VirtualFleet(SimulatorOptions options, SimulatorStats stats)
     {
         _options = options;
         _stats = stats;
@@ -38,7 +38,7 @@ internal sealed class Fleet
         _battery = new double[n];
         _dead = new bool[n];
         _due = new PriorityQueue<int, long>(n);
-        var start = options.SequenceStart ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / Math.Max(1, (long)options.Interval.TotalMilliseconds);
+        var start = options.SequenceStart ?? DefaultSequenceStart(options, DateTimeOffset.UtcNow);
         var intervalTicks = options.Interval.Ticks;
         for (var i = 0; i < n; i++)
         {
@@ -52,6 +52,18 @@ internal sealed class Fleet
     }
 
     public IReadOnlyList<string> Ids { get; }
+
+    /// <summary>
+    /// The first sequence number when none is given: the number of shortest possible intervals
+    /// (interval × (1 − jitter)) since the Unix epoch. No sensor can send faster than that, so a
+    /// rerun with the same settings always starts above every sequence the last run used, and
+    /// the server never mistakes new beats for duplicates of old ones.
+    /// </summary>
+    public static long DefaultSequenceStart(SimulatorOptions options, DateTimeOffset now)
+    {
+        var shortest = Math.Max(1, (long)(options.Interval.TotalMilliseconds * (1 - options.Jitter)));
+        return now.ToUnixTimeMilliseconds() / shortest;
+    }
 
     /// <summary>Beats generated (sent or to be sent) by sensor <paramref name="index"/>, dropouts excluded.</summary>
     public long Generated(int index) => Interlocked.Read(ref _generated[index]);
