@@ -20,7 +20,7 @@ public sealed class Counter(IActorRef? recoveryProbe = null, int snapshotEvery =
     private int _total;
 
     public static Props Props(IActorRef? recoveryProbe = null, int snapshotEvery = 0, bool deleteOnSnapshot = false) =>
-        Actors.Props.Create(() => new Counter(recoveryProbe, snapshotEvery, deleteOnSnapshot));
+        global::FleetHealth.Actors.Props.Create(() => new Counter(recoveryProbe, snapshotEvery, deleteOnSnapshot));
 
     protected override int SnapshotEvery => snapshotEvery;
 
