@@ -78,7 +78,7 @@ public abstract class JournalContract
     }
 
     [Fact]
-    public async Task PersistAll_writes_become_visible_together()
+    public async Task A_multi_event_write_stores_every_event()
     {
         var id = NewId();
 
