@@ -112,7 +112,9 @@ internal static class RuntimeBenchmark
         }
 
         await done.Task;
-        return (double)PersistingActors * EventsPerActor / watch.Elapsed.TotalSeconds;
+        var elapsed = watch.Elapsed.TotalSeconds;
+        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"(journal: {journal.Batches} batches, {(double)PersistingActors * EventsPerActor / journal.Batches:0} events per batch)"));
+        return (double)PersistingActors * EventsPerActor / elapsed;
     }
 
     /// <summary>
