@@ -103,7 +103,7 @@ internal sealed partial class ActorCell
         catch (Exception exception)
         {
             System.Logger.LogError(exception, "Actor {ActorId} failed to start; it is stopped", Id);
-            System.CountFailure(this, exception);
+            System.CountFailure(exception);
             _actor = null;
             Terminate(StopReason.Failed);
         }
@@ -117,7 +117,7 @@ internal sealed partial class ActorCell
     private void Restart(Exception exception, object message, IActorRef? sender)
     {
         System.Logger.LogError(exception, "Actor {ActorId} failed on {MessageType}; restarting it", Id, message.GetType().Name);
-        System.CountFailure(this, exception);
+        System.CountFailure(exception);
         if (sender is AskRef ask)
         {
             ask.Fail(new ActorNotAvailableException($"Actor '{Id}' failed while handling the request.", exception));

@@ -22,9 +22,8 @@ public sealed partial class ActorSystem
     /// <summary>Actors stopped for being idle.</summary>
     public long Passivations => Interlocked.Read(ref _passivations);
 
-    internal void CountFailure(ActorCell cell, Exception exception)
+    internal void CountFailure(Exception exception)
     {
-        _ = cell;
         Interlocked.Increment(ref _failures);
         ActorMetrics.Failures.Add(1, new KeyValuePair<string, object?>("exception", exception.GetType().Name));
     }
