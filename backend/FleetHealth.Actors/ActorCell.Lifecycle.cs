@@ -103,7 +103,7 @@ internal sealed partial class ActorCell
         catch (Exception exception)
         {
             System.Logger.LogError(exception, "Actor {ActorId} failed to start; it is stopped", Id);
-            System.CountFailure(this, exception);
+            System.CountFailure(exception);
             _actor = null;
             Terminate(StopReason.Failed);
         }
@@ -117,7 +117,7 @@ internal sealed partial class ActorCell
     private void Restart(Exception exception, object message, IActorRef? sender)
     {
         System.Logger.LogError(exception, "Actor {ActorId} failed on {MessageType}; restarting it", Id, message.GetType().Name);
-        System.CountFailure(this, exception);
+        System.CountFailure(exception);
         if (sender is AskRef ask)
         {
             ask.Fail(new ActorNotAvailableException($"Actor '{Id}' failed while handling the request.", exception));
@@ -149,35 +149,77 @@ internal sealed partial class ActorCell
     }
 
     /// <summary>
-    /// Stops for good, on the actor's turn. The registry entry goes first, so that a producer who finds
-    /// the cell terminated and asks the registry again gets a new incarnation (after passivation) rather than
-    /// this one.
+    /// Stops for good, on the actor's turn. Everything happens under the cell's lock, which producers
+    /// that find the cell terminated also take before re-routing their message: so a passivated actor's
+    /// queued messages reach the next incarnation before anything sent after them.
     /// </summary>
     internal void Terminate(StopReason reason)
     {
         CancelAllTimers();
         StopInstance();
         _stopReason = reason;
-        System.Unregister(this);
         TaskCompletionSource? terminated;
         lock (this)
         {
             Volatile.Write(ref _status, Terminated);
             terminated = _terminated;
-            var stash = _stashHead;
-            _stashHead = _stashTail = null;
-            DeliverElsewhere(stash);
-            var batch = _batch;
-            _batch = null;
-            DeliverElsewhere(batch);
-            var stack = Interlocked.Exchange(ref _inbox, null);
-            if (stack is not null)
+            var leftovers = TakeAllQueued();
+            if (reason == StopReason.Passivated && leftovers is not null)
             {
-                DeliverElsewhere(Reverse(stack));
+                // Messages raced with passivation: hand them, in order, to a new incarnation that
+                // replaces this cell in the registry atomically.
+                System.Reincarnate(this, leftovers);
+            }
+            else
+            {
+                System.Unregister(this);
+                DeliverElsewhere(leftovers);
             }
         }
 
         System.OnIdle();
         terminated?.TrySetResult();
+    }
+
+    /// <summary>Stash, batch and inbox as one FIFO list, in arrival order.</summary>
+    private Envelope? TakeAllQueued()
+    {
+        var list = _stashHead;
+        var tail = _stashTail;
+        _stashHead = _stashTail = null;
+        var batch = _batch;
+        _batch = null;
+        var stack = Interlocked.Exchange(ref _inbox, null);
+        var rest = stack is null ? batch : Append(batch, Reverse(stack));
+        if (tail is null)
+        {
+            return rest;
+        }
+
+        tail.Next = rest;
+        return list;
+    }
+
+    private static Envelope? Append(Envelope? first, Envelope second)
+    {
+        if (first is null)
+        {
+            return second;
+        }
+
+        var last = first;
+        while (last.Next is not null)
+        {
+            last = last.Next;
+        }
+
+        last.Next = second;
+        return first;
+    }
+
+    /// <summary>A new incarnation's mailbox: Create, then <paramref name="messages"/>, before anything posted later.</summary>
+    internal void PrimeWith(Envelope messages)
+    {
+        _batch = new Envelope(Create.Instance, null) { Next = messages };
     }
 }

@@ -11,6 +11,9 @@ public sealed partial class ActorSystem
     /// <summary>Actors currently registered (started and not yet stopped).</summary>
     public int ActorCount => _actors.Count;
 
+    /// <summary>Timers currently armed on the system's timing wheel (all actors).</summary>
+    public int ArmedTimers => Wheel.Count;
+
     /// <summary>Creates and starts an actor under <paramref name="id"/> (a generated one when null).</summary>
     /// <exception cref="ActorAlreadyExistsException">An actor with this id is registered.</exception>
     public IActorRef ActorOf(Props props, string? id = null)

@@ -22,9 +22,8 @@ public sealed partial class ActorSystem
     /// <summary>Actors stopped for being idle.</summary>
     public long Passivations => Interlocked.Read(ref _passivations);
 
-    internal void CountFailure(ActorCell cell, Exception exception)
+    internal void CountFailure(Exception exception)
     {
-        _ = cell;
         Interlocked.Increment(ref _failures);
         ActorMetrics.Failures.Add(1, new KeyValuePair<string, object?>("exception", exception.GetType().Name));
     }
@@ -55,6 +54,65 @@ public sealed partial class ActorSystem
         {
             Logger.LogDebug("Dead letter {MessageType} to {ActorId}: {Reason}", message.GetType().Name, recipient, reason);
         }
+    }
+
+    /// <summary>
+    /// Replaces a passivated cell by a new incarnation whose mailbox starts with the messages that raced
+    /// with the passivation (system messages dropped). Called under the old cell's lock.
+    /// </summary>
+    internal void Reincarnate(ActorCell old, Envelope leftovers)
+    {
+        Envelope? head = null;
+        Envelope? tail = null;
+        for (var envelope = leftovers; envelope is not null;)
+        {
+            var next = envelope.Next;
+            envelope.Next = null;
+            if (envelope.Message is not SystemMessage)
+            {
+                if (tail is null)
+                {
+                    head = tail = envelope;
+                }
+                else
+                {
+                    tail.Next = envelope;
+                    tail = envelope;
+                }
+            }
+
+            envelope = next;
+        }
+
+        if (head is null || Volatile.Read(ref _disposed) != 0)
+        {
+            Unregister(old);
+            for (var envelope = head; envelope is not null; envelope = envelope.Next)
+            {
+                DeadLetter(envelope.Message, envelope.Sender, old.Id, "the system is shutting down");
+            }
+
+            return;
+        }
+
+        var successor = new ActorCell(this, old.Props, old.Id);
+        successor.PrimeWith(head);
+        if (!_actors.TryUpdate(old.Id, successor, old))
+        {
+            // Not registered any more (cannot happen while only a cell removes itself): register fresh.
+            successor = GetOrCreateCell(old.Id, old.Props);
+            for (var envelope = head; envelope is not null;)
+            {
+                var next = envelope.Next;
+                envelope.Next = null;
+                successor.Post(envelope);
+                envelope = next;
+            }
+
+            return;
+        }
+
+        successor.Schedule();
     }
 
     /// <summary>

@@ -1,15 +1,18 @@
+using FleetHealth.Bench;
 using FleetHealth.Bench.Ingest;
 
-// Benchmarks print "name: value" lines; each compares against a baseline measured in the same run.
-return args.FirstOrDefault() switch
+// Benchmarks are commands, not timed tests: `dotnet run -c Release --project backend/FleetHealth.Bench -- <mode>`.
+// Each mode prints `name: value` lines, with a baseline measured in the same run.
+switch (args.FirstOrDefault())
 {
-    "ingest" => await IngestBenchmark.RunAsync(args[1..]),
-    BareServer.Mode => await BareServer.RunAsync(args[1..]),
-    _ => Usage(),
-};
-
-static int Usage()
-{
-    Console.Error.WriteLine("usage: FleetHealth.Bench ingest [--seconds N] [--connections N]");
-    return 2;
+    case "runtime":
+        await RuntimeBenchmark.RunAsync(args[1..]);
+        return 0;
+    case "ingest":
+        return await IngestBenchmark.RunAsync(args[1..]);
+    case BareServer.Mode:
+        return await BareServer.RunAsync(args[1..]);
+    default:
+        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | ingest [--seconds N] [--connections N]");
+        return 2;
 }

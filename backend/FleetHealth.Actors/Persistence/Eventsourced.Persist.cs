@@ -102,7 +102,7 @@ public abstract partial class Eventsourced
         if (error is not null)
         {
             OnPersistFailure(error, invocations[0].Event, write.LowestSequenceNr);
-            System.CountFailure(Cell, error);
+            System.CountFailure(error);
             foreach (var invocation in invocations)
             {
                 if (invocation.Sender is AskRef ask)

@@ -79,7 +79,7 @@ public abstract partial class Eventsourced
     private void FailRecovery(Exception exception)
     {
         Log.LogError(exception, "Recovery of {PersistenceId} failed; stopping the actor", PersistenceId);
-        System.CountFailure(Cell, exception);
+        System.CountFailure(exception);
         Cell.Terminate(StopReason.Failed);
     }
 

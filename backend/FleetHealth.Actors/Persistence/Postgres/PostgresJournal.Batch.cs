@@ -27,8 +27,14 @@ public sealed partial class PostgresJournal
         try
         {
             var connection = await OpenAsync().ConfigureAwait(false);
-            await using (var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false))
+            if (_options.BeforeBatch is null)
             {
+                // A single COPY is atomic and commits by itself: one round trip less than BEGIN/COPY/COMMIT.
+                await CopyAsync(connection, batch).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
                 await CheckPreconditionAsync(connection, transaction, batch).ConfigureAwait(false);
                 await CopyAsync(connection, batch).ConfigureAwait(false);
                 await transaction.CommitAsync().ConfigureAwait(false);
