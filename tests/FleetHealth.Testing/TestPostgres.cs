@@ -22,6 +22,7 @@ public static class TestPostgres
             return configured;
         }
 
+        RemoveClustersOfDeadRuns();
         var dir = RepoPaths.Combine(".local", $"test-pg-{Environment.ProcessId}");
         var env = new Dictionary<string, string>
         {
@@ -35,6 +36,35 @@ public static class TestPostgres
             Directory.Delete(dir, recursive: true);
         };
         return RunScript("url", env).Trim();
+    }
+
+    /// <summary>
+    /// A test process that was killed (or whose exit handler did not run) leaves its cluster behind;
+    /// the next run stops and removes those whose process is gone.
+    /// </summary>
+    private static void RemoveClustersOfDeadRuns()
+    {
+        var local = RepoPaths.Combine(".local");
+        if (!Directory.Exists(local))
+        {
+            return;
+        }
+
+        foreach (var dir in Directory.GetDirectories(local, "test-pg-*"))
+        {
+            if (int.TryParse(Path.GetFileName(dir)["test-pg-".Length..], out var pid) && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    RunScript("stop", new Dictionary<string, string> { ["FLEETHEALTH_PG_DIR"] = dir });
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+                {
+                    // Another run may be removing it at the same moment; it is only disk space.
+                }
+            }
+        }
     }
 
     private static string RunScript(string verb, Dictionary<string, string> env)
