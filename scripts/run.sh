@@ -52,7 +52,10 @@ else
 fi
 
 server_bin="$repo/backend/FleetHealth.Server/bin/Release/net10.0"
+# The demo fleet beats every 10 s, so the server expects that (grace 5 s): a dropout makes a
+# sensor late within seconds, a death makes it stale after 10 minutes.
 Database__ConnectionString="$db" Dashboard__Root="$repo/frontend/dist" \
+  Liveness__DefaultIntervalSeconds=10 Liveness__DefaultGraceSeconds=5 \
   dotnet "$server_bin/FleetHealth.Server.dll" --contentRoot "$server_bin" --urls "http://127.0.0.1:$port" \
   >"$state/server.log" 2>&1 &
 pids+=($!)
@@ -72,6 +75,7 @@ echo "server-log: $state/server.log"
 if [ "$sensors" -gt 0 ]; then
   dotnet "$repo/backend/FleetHealth.Simulator/bin/Release/net10.0/FleetHealth.Simulator.dll" \
     --url "http://127.0.0.1:$port" --sensors "$sensors" --interval 10s --queue-dir "$state/sim-queue" \
+    --dropout 0.03 --fault 0.005 --death-rate 0.0005 \
     >"$state/simulator.log" 2>&1 &
   pids+=($!)
   echo "simulator: $sensors sensors, log $state/simulator.log"
