@@ -1,0 +1,145 @@
+using FleetHealth.Actors.Persistence;
+using FleetHealth.Server.Fleet;
+using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Liveness;
+using FleetHealth.Server.Projection;
+using FleetHealth.Server.Storage;
+using FleetHealth.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace FleetHealth.Server.Tests.Projection;
+
+/// <summary>The projection service against real journal rows in PostgreSQL.</summary>
+public sealed class ReadModelProjectionTests(MigratedDatabase db) : IClassFixture<MigratedDatabase>
+{
+    private static readonly EventSerializer Serializer = SensorEventSerialization.Register(new EventSerializer());
+    private static readonly DateTimeOffset T0 = new(2026, 2, 1, 0, 0, 0, TimeSpan.Zero);
+    private long _sequence;
+
+    [Fact]
+    public async Task Every_event_is_applied_exactly_once_across_a_restart_of_the_projection()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            await AppendAsync(Beat($"once-{i % 10}", i));
+        }
+
+        await using (var first = await StartAsync())
+        {
+            await WaitCaughtUpAsync(first.Projection);
+        }
+
+        for (var i = 200; i < 300; i++)
+        {
+            await AppendAsync(Beat($"once-{i % 10}", i));
+        }
+
+        await using (var second = await StartAsync())
+        {
+            await WaitCaughtUpAsync(second.Projection);
+        }
+
+        Assert.Equal(300L, await ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id LIKE 'once-%'"));
+        Assert.Equal(300L, await ScalarAsync("SELECT sum(heartbeat_count)::bigint FROM sensors WHERE sensor_id LIKE 'once-%'"));
+    }
+
+    [Fact]
+    public async Task A_hole_left_by_a_slower_transaction_is_waited_for_then_filled_in_order()
+    {
+        await using var slow = await db.DataSource.OpenConnectionAsync();
+        await using var slowTx = await slow.BeginTransactionAsync();
+        var held = await InsertAsync(slow, slowTx, Beat("hole-1", 0));
+        var after = await AppendAsync(Beat("hole-2", 1));
+        await using var running = await StartAsync();
+
+        await Eventually.Until(() => Task.FromResult(running.Projection.Status), s => s.Newest >= after && s.Offset == held - 1, TimeSpan.FromSeconds(10), "the projection stops before the hole");
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id = 'hole-2'"));
+
+        await slowTx.CommitAsync();
+
+        await Eventually.Until(() => Task.FromResult(running.Projection.Status.Offset), o => o >= after, TimeSpan.FromSeconds(10), "the hole is filled and passed");
+        Assert.Equal(2L, await ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id IN ('hole-1', 'hole-2')"));
+        Assert.Equal(0, running.Projection.Status.SkippedGaps);
+    }
+
+    [Fact]
+    public async Task A_hole_left_by_a_rolled_back_write_is_passed_over_after_the_gap_timeout()
+    {
+        await using (var failed = await db.DataSource.OpenConnectionAsync())
+        await using (var failedTx = await failed.BeginTransactionAsync())
+        {
+            await InsertAsync(failed, failedTx, Beat("rolled-1", 0));
+            await failedTx.RollbackAsync();
+        }
+
+        var after = await AppendAsync(Beat("rolled-2", 1));
+        await using var running = await StartAsync(gapTimeoutMs: 300);
+
+        var status = await Eventually.Until(() => Task.FromResult(running.Projection.Status), s => s.Offset >= after, TimeSpan.FromSeconds(10), "the projection passes the hole");
+
+        Assert.True(status.SkippedGaps >= 1);
+        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id = 'rolled-2'"));
+    }
+
+    private static (string Sensor, SensorEvent Event) Beat(string sensor, int i) =>
+        (sensor, new HeartbeatRecorded(T0.AddSeconds(i), i, null, ReportedStatus.Ok, null, null, null, null, false, 0, 0, false));
+
+    private async Task<long> AppendAsync((string Sensor, SensorEvent Event) entry)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var ordering = await InsertAsync(connection, transaction, entry);
+        await transaction.CommitAsync();
+        return ordering;
+    }
+
+    /// <summary>Writes a journal row as the journal writer would (the sensor's stream, a fresh sequence number).</summary>
+    private async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, (string Sensor, SensorEvent Event) entry)
+    {
+        var payload = Serializer.Serialize(entry.Event, out var manifest);
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO journal (persistence_id, sequence_nr, manifest, payload) VALUES ($1, $2, $3, $4) RETURNING ordering", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SensorFleet.IdPrefix + entry.Sensor });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = Interlocked.Increment(ref _sequence) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = manifest });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = payload });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<RunningProjection> StartAsync(int gapTimeoutMs = 10_000)
+    {
+        var readiness = new DatabaseReadiness();
+        readiness.MarkMigrated();
+        var projection = new ReadModelProjection(
+            new JournalReader(db.DataSource, Serializer),
+            new ReadModelWriter(db.DataSource),
+            db.DataSource,
+            readiness,
+            Microsoft.Extensions.Options.Options.Create(new ProjectionOptions { IdlePollMilliseconds = 10, GapTimeoutMilliseconds = gapTimeoutMs }),
+            TimeProvider.System,
+            NullLogger<ReadModelProjection>.Instance);
+        await projection.StartAsync(CancellationToken.None);
+        return new RunningProjection(projection);
+    }
+
+    private static Task WaitCaughtUpAsync(ReadModelProjection projection) =>
+        Eventually.Until(() => Task.FromResult(projection.Status), s => s.Leader && s.Newest > 0 && s.LagEvents == 0, TimeSpan.FromSeconds(15), "the projection catches up");
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var command = db.DataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private sealed class RunningProjection(ReadModelProjection projection) : IAsyncDisposable
+    {
+        public ReadModelProjection Projection => projection;
+
+        public async ValueTask DisposeAsync()
+        {
+            await projection.StopAsync(CancellationToken.None);
+            projection.Dispose();
+        }
+    }
+}
