@@ -4,6 +4,7 @@ using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Operations;
+using FleetHealth.Server.Projection;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
 
@@ -11,6 +12,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddFleetHealth();
 
 var app = builder.Build();
+if (args.FirstOrDefault() == RebuildCommand.Name)
+{
+    return await RebuildCommand.RunAsync(app.Services);
+}
+
 app.UseStatusCodePages();
 app.MapHealthApi();
 app.MapHeartbeatApi();
@@ -21,6 +27,7 @@ app.MapAnalyticsApi();
 app.MapStatusApi();
 app.MapDashboard();
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

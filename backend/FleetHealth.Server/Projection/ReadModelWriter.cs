@@ -30,6 +30,54 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ClaimOffsetAsync(connection, transaction, projection, expectedOffset, newOffset, cancellationToken);
+        await ApplyEventsAsync(connection, transaction, batch, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Replays the whole journal into the read model inside one transaction that first empties it
+    /// and ends by setting the offset: readers see the old tables until the commit, then the new
+    /// ones (DELETE, not TRUNCATE, so that nobody is locked out meanwhile; the price is dead rows
+    /// for vacuum). A projection running meanwhile finds its offset moved and carries on from it.
+    /// </summary>
+    public async Task<long> RebuildAsync(string projection, JournalReader journal, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var clear = new NpgsqlCommand("DELETE FROM heartbeats; DELETE FROM state_changes; DELETE FROM sensors;", connection, transaction))
+        {
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        long offset = 0;
+        while (true)
+        {
+            var entries = await journal.ReadAfterAsync(offset, batchSize, cancellationToken);
+            if (entries.Count == 0)
+            {
+                break;
+            }
+
+            await ApplyEventsAsync(connection, transaction, [.. entries.Where(e => e.Event is not null).Select(e => new ProjectedEvent(e.Ordering, e.PersistenceId[Fleet.SensorFleet.IdPrefix.Length..], e.Event!))], cancellationToken);
+            offset = entries[^1].Ordering;
+        }
+
+        await using (var set = new NpgsqlCommand("""
+            INSERT INTO projection_offsets (projection, "offset") VALUES ($1, $2)
+            ON CONFLICT (projection) DO UPDATE SET "offset" = $2, updated_at = now()
+            """, connection, transaction))
+        {
+            set.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
+            set.Parameters.Add(new NpgsqlParameter<long> { TypedValue = offset });
+            await set.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return offset;
+    }
+
+    private static async Task ApplyEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
+    {
         if (batch.Count > 0)
         {
             var rows = await LoadRowsAsync(connection, transaction, batch.Select(e => e.SensorId).Distinct().ToArray(), cancellationToken);
@@ -54,8 +102,6 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
             await CopyHeartbeatsAsync(connection, beats, cancellationToken);
             await CopyChangesAsync(connection, changes, cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task ClaimOffsetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string projection, long expected, long next, CancellationToken cancellationToken)

@@ -1,0 +1,27 @@
+using FleetHealth.Database;
+using FleetHealth.Server.Fleet;
+using Microsoft.Extensions.Options;
+
+namespace FleetHealth.Server.Projection;
+
+/// <summary>
+/// <c>FleetHealth.Server rebuild-read-model</c>: replays the whole journal into fresh read-model
+/// tables and swaps them in atomically (see <see cref="ReadModelWriter.RebuildAsync"/>), then exits.
+/// Safe while nodes run: they keep serving the old tables until the swap.
+/// </summary>
+public static class RebuildCommand
+{
+    public const string Name = "rebuild-read-model";
+
+    public static async Task<int> RunAsync(IServiceProvider services)
+    {
+        await services.GetRequiredService<Migrator>().MigrateAsync();
+        var offset = await services.GetRequiredService<ReadModelWriter>().RebuildAsync(
+            ReadModelProjectionName.Value,
+            services.GetRequiredService<JournalReader>(),
+            services.GetRequiredService<IOptions<ProjectionOptions>>().Value.BatchSize,
+            CancellationToken.None);
+        Console.WriteLine($"read model rebuilt from the journal up to ordering {offset}");
+        return 0;
+    }
+}
