@@ -3,6 +3,7 @@ using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Live;
 using FleetHealth.Server.Sensors;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ app.MapHealthApi();
 app.MapHeartbeatApi();
 app.MapSensorApi();
 app.MapAnalyticsApi();
+app.MapLiveApi();
 app.MapDashboard();
 app.Run();
 

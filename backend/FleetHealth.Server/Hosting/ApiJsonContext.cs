@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Live;
 using FleetHealth.Server.Sensors;
 using Microsoft.AspNetCore.Mvc;
 
@@ -19,6 +20,16 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(AnalyticsCatalog))]
 [JsonSerializable(typeof(AnalyticsResult))]
+[JsonSerializable(typeof(SensorHeartbeats))]
+[JsonSerializable(typeof(SensorHistory))]
+[JsonSerializable(typeof(LiveStatus))]
+[JsonSerializable(typeof(SnapshotMessage))]
+[JsonSerializable(typeof(SnapshotPartMessage))]
+[JsonSerializable(typeof(DeltaMessage))]
+[JsonSerializable(typeof(SensorMessage))]
+[JsonSerializable(typeof(FeedMessage))]
+[JsonSerializable(typeof(ErrorMessage))]
+[JsonSerializable(typeof(PongMessage))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Live;
 using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
@@ -19,6 +20,7 @@ public static class FleetHealthHostingExtensions
         builder.AddSensors();
         builder.AddAnalytics();
         builder.AddReadModel();
+        builder.AddLive();
         builder.AddDashboard();
         return builder;
     }
