@@ -36,6 +36,7 @@ describe('fleet store', () => {
     expect(state.counts).toEqual({ healthy: 2 });
     state = applyMessage(state, delta({ counts: { healthy: 1, late: 1 } }));
     expect(state.counts).toEqual({ healthy: 1, late: 1 });
+    expect(state.total).toBe(2);
   });
 
   it('keeps the newest transitions first, bounded', () => {

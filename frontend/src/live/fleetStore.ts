@@ -70,7 +70,10 @@ export function applyMessage(previous: FleetState, message: ServerMessage): Flee
       }
       return state;
     case 'delta': {
-      if (message.counts) state.counts = message.counts;
+      if (message.counts) {
+        state.counts = message.counts;
+        state.total = Object.values(message.counts).reduce((sum, n) => sum + n, 0);
+      }
       const target = state.pending ? null : state.sensors;
       for (const row of message.upserts) {
         if (target) target.set(row.id, row);
