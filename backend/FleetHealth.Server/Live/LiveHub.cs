@@ -157,15 +157,16 @@ internal sealed partial class LiveHub : BackgroundService
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Options.BatchMilliseconds));
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                var batch = _changes.Drain();
                 try
                 {
-                    await TickAsync(stoppingToken);
+                    await TickAsync(batch, stoppingToken);
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
                 {
-                    // The rows of this batch are lost to the clients; the feed's resync (or the next
-                    // change of those sensors) repairs them. Count them dirty again instead? A database
-                    // that fails now likely fails next tick too, so the feed listener's resync is the cure.
+                    // Nothing of the batch is lost: its ids and transitions are retried next period.
+                    _changes.AddSensors(batch.SensorIds);
+                    _changes.AddTransitions(batch.Transitions);
                     LogTickFailed(e.Message);
                 }
             }
@@ -175,9 +176,8 @@ internal sealed partial class LiveHub : BackgroundService
         }
     }
 
-    private async Task TickAsync(CancellationToken cancellationToken)
+    private async Task TickAsync(ChangeBatch batch, CancellationToken cancellationToken)
     {
-        var batch = _changes.Drain();
         if (!batch.IsEmpty)
         {
             _countsDirty = true;

@@ -18,7 +18,7 @@ public sealed class SensorHistoryApiTests(FleetHealthFactory factory) : IClassFi
     [Fact]
     public async Task Heartbeats_since_a_time_come_oldest_first_and_the_limit_says_when_it_cut()
     {
-        await ExecuteAsync("SELECT fleethealth_ensure_heartbeat_partitions(current_date - 1, 3)");
+        // Rows land in the daily partitions the server made, or in the default partition: either way readable.
         await ExecuteAsync("""
             INSERT INTO heartbeats (sensor_id, received_at, interval_seconds, sequence)
             SELECT 'hist-1', now() - make_interval(mins => g), 60, 100 - g FROM generate_series(0, 90) g
