@@ -26,13 +26,20 @@ export interface FleetState {
   watchedId: string | null;
   lastError: string | null;
   version: number;
+  /** Version of the last wholesale replacement of `sensors` (a snapshot). */
+  resetVersion: number;
+  /** Sensor ids changed by each recent version (newest last, bounded): lets views update incrementally. */
+  recentChanges: { version: number; ids: string[] }[];
 }
+
+/** Versions of sensor changes kept for incremental views; a view further behind recomputes fully. */
+export const RECENT_CHANGES = 32;
 
 export function emptyFleet(): FleetState {
   return {
     sensors: new Map(), counts: {}, total: 0, matched: 0, limit: 0, truncated: false,
     transitions: [], transitionsDropped: 0, pending: null, synced: false, feed: 'live',
-    watched: null, watchedId: null, lastError: null, version: 0,
+    watched: null, watchedId: null, lastError: null, version: 0, resetVersion: 0, recentChanges: [],
   };
 }
 
@@ -56,6 +63,7 @@ export function applyMessage(previous: FleetState, message: ServerMessage): Flee
         replaceSensors(state, message.sensors);
         state.pending = null;
         state.synced = true;
+        state.resetVersion = state.version;
       } else {
         state.pending = { snapshotId: message.snapshotId, sensors: [...message.sensors] };
       }
@@ -67,6 +75,7 @@ export function applyMessage(previous: FleetState, message: ServerMessage): Flee
         replaceSensors(state, state.pending.sensors);
         state.pending = null;
         state.synced = true;
+        state.resetVersion = state.version;
       }
       return state;
     case 'delta': {
@@ -82,6 +91,10 @@ export function applyMessage(previous: FleetState, message: ServerMessage): Flee
         }
       }
       for (const id of message.removes) target?.delete(id);
+      if (target && (message.upserts.length > 0 || message.removes.length > 0)) {
+        const ids = message.upserts.map((r) => r.id).concat(message.removes);
+        state.recentChanges = state.recentChanges.slice(-(RECENT_CHANGES - 1)).concat({ version: state.version, ids });
+      }
       if (message.transitions.length > 0) {
         const newestFirst = [...message.transitions].sort((a, b) => b.id - a.id);
         state.transitions = newestFirst.concat(state.transitions).slice(0, MAX_TRANSITIONS);

@@ -39,3 +39,29 @@ describe('visible window', () => {
     expect(visibleWindow(-50, 300, 30, 3, 5)).toMatchObject({ start: 0, end: 3 });
   });
 });
+
+describe('incremental rows', () => {
+  it('equal a full recompute after upserts, removes and filter leavers', async () => {
+    const { applyMessage, emptyFleet } = await import('./fleetStore');
+    const { changesSince, updateRows } = await import('./tableView');
+    const rows = Array.from({ length: 500 }, (_, i) => s(`s-${i}`, ['healthy', 'late', 'dead'][i % 3]!, [], i));
+    let state = applyMessage(emptyFleet(), { type: 'snapshot', snapshotId: 1, reason: 'connect', at: '', live: true, filter: {}, counts: {}, total: 500, matched: 500, limit: 1e5, truncated: false, sensors: rows, complete: true });
+    const sort = { key: 'status' as const, descending: false };
+    const filter = { text: '1' };
+    const since = state.version;
+    let view = tableRows(state.sensors.values(), filter, sort);
+    for (let k = 0; k < 5; k++) {
+      state = applyMessage(state, { type: 'delta', at: '', upserts: [s(`s-${k * 7}`, 'dead', [], 1), s(`new-1${k}`, 'late')], removes: [`s-${k * 11 + 1}`], transitions: [], transitionsDropped: 0 });
+    }
+    const changed = changesSince(state, since);
+    expect(changed).not.toBeNull();
+    view = updateRows(view, changed!, state.sensors, filter, sort);
+    expect(view.map((r) => r.id)).toEqual(tableRows(state.sensors.values(), filter, sort).map((r) => r.id));
+  });
+
+  it('asks for a full recompute across a snapshot', async () => {
+    const { changesSince } = await import('./tableView');
+    expect(changesSince({ version: 9, resetVersion: 8, recentChanges: [] }, 5)).toBeNull();
+    expect(changesSince({ version: 9, resetVersion: 2, recentChanges: [{ version: 9, ids: ['a'] }] }, 5)).toEqual(new Set(['a']));
+  });
+});

@@ -1,3 +1,4 @@
+import { RECENT_CHANGES } from './fleetStore';
 import type { LiveFilter, LiveSensor } from './protocol';
 
 export type SortKey = 'id' | 'status' | 'since' | 'lastSeen' | 'count' | 'meanInterval';
@@ -31,6 +32,41 @@ export function tableRows(sensors: Iterable<LiveSensor>, filter: LiveFilter, sor
   for (const s of sensors) if (matches(s, filter)) rows.push(s);
   const direction = sort.descending ? -1 : 1;
   rows.sort((a, b) => direction * compare(a, b, sort.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return rows;
+}
+
+/** The ids changed after `since` up to `state.version`, or null when only a full recompute is correct. */
+export function changesSince(state: { version: number; resetVersion: number; recentChanges: { version: number; ids: string[] }[] }, since: number): Set<string> | null {
+  if (since < state.resetVersion) return null;
+  const first = state.recentChanges[0];
+  // Versions that changed no sensor are absent from the log; only a log that reaches back far enough proves completeness.
+  if (state.recentChanges.length > 0 && first!.version > since + 1 && state.recentChanges.length >= RECENT_CHANGES) return null;
+  const ids = new Set<string>();
+  for (const change of state.recentChanges) if (change.version > since) for (const id of change.ids) ids.add(id);
+  return ids;
+}
+
+/**
+ * The table rows after some sensors changed, without re-sorting everything: the changed ids are
+ * taken out, and their current rows (if they still exist and match) put back by binary search.
+ * O(n + k log n) instead of O(n log n) for k changes among n rows.
+ */
+export function updateRows(previous: LiveSensor[], changed: Set<string>, sensors: Map<string, LiveSensor>, filter: LiveFilter, sort: Sort): LiveSensor[] {
+  if (changed.size === 0) return previous;
+  const rows = previous.filter((r) => !changed.has(r.id));
+  const direction = sort.descending ? -1 : 1;
+  const order = (a: LiveSensor, b: LiveSensor) => direction * compare(a, b, sort.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  for (const id of changed) {
+    const row = sensors.get(id);
+    if (!row || !matches(row, filter)) continue;
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order(rows[mid]!, row) < 0) lo = mid + 1; else hi = mid;
+    }
+    rows.splice(lo, 0, row);
+  }
   return rows;
 }
 

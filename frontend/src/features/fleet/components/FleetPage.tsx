@@ -39,7 +39,7 @@ export function FleetPage({ apiBase, fleet, filter, onFilter, onOpen }: {
           {fleet.truncated && (
             <p className="warning">Showing the first {number(fleet.limit)} of {number(fleet.matched)} matching sensors (in id order); narrow the filter to see the rest.</p>
           )}
-          <SensorTable sensors={fleet.sensors} version={fleet.version} filter={local} onOpen={onOpen} />
+          <SensorTable fleet={fleet} filter={local} onOpen={onOpen} />
         </section>
         <TransitionFeed transitions={fleet.transitions} dropped={fleet.transitionsDropped} onOpen={onOpen} />
       </div>
