@@ -95,6 +95,7 @@ describe('live connection', () => {
     // After a good connection the backoff starts again from the base.
     t.sockets[2]!.drop();
     expect(t.timers[2]!.ms).toBe(t.timers[0]!.ms);
+    expect(t.statuses.at(-1)).toMatchObject({ kind: 'reconnecting', attempt: 1, reason: 'connection lost' });
   });
 
   it('stops for good when stopped', () => {

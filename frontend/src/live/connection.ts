@@ -116,14 +116,15 @@ export class LiveConnection {
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      this.scheduleReconnect(event.reason || `closed (${event.code})`);
+      this.scheduleReconnect(event.reason || (event.code === 1006 ? 'connection lost' : `closed (${event.code})`));
     };
   }
 
   private scheduleReconnect(reason: string): void {
     if (this.stopped) return;
-    const retryInMs = backoffDelay(Math.max(1, this.attempt), this.deps.random);
-    this.deps.onStatus({ kind: 'reconnecting', attempt: this.attempt, retryInMs, reason });
+    const attempt = Math.max(1, this.attempt);
+    const retryInMs = backoffDelay(attempt, this.deps.random);
+    this.deps.onStatus({ kind: 'reconnecting', attempt, retryInMs, reason });
     this.timer = this.deps.setTimer(() => {
       this.timer = null;
       if (!this.stopped) this.open();
