@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the .NET suites (against one private PostgreSQL for the whole run) and the
-# dashboard's unit tests. Ends with one line "tests: N passed, N failed".
+# Runs every test: the .NET suites (against one private PostgreSQL for the whole run), the
+# dashboard's unit tests, and the end-to-end journeys (the built server and dashboard in Debian's
+# chromium, frontend/e2e/run.mjs). Ends with one line "tests: N passed, N failed".
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -23,6 +24,9 @@ dotnet test FleetHealth.sln --nologo 2>&1 | tee "$log"
 dotnet_status=${PIPESTATUS[0]}
 (cd frontend && NO_COLOR=1 npx vitest run) 2>&1 | tee "$repo/.local/test-frontend.log"
 frontend_status=${PIPESTATUS[0]}
+# End-to-end: needs the server that dotnet test just built, and a fresh dashboard build.
+(cd frontend && npm run --silent build >/dev/null && npm run --silent e2e) 2>&1 | tee "$repo/.local/test-e2e.log"
+e2e_status=${PIPESTATUS[0]}
 set -e
 
 # dotnet test prints one "Passed!/Failed! - Failed: F, Passed: P, ..." line per test assembly.
@@ -32,7 +36,8 @@ read -r passed failed < <(awk '
 read -r fpassed ffailed < <(awk '
   /^ *Tests +/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
   END { print p + 0, f + 0 }' <(sed 's/\x1b\[[0-9;]*m//g' "$repo/.local/test-frontend.log"))
-passed=$((passed + fpassed)); failed=$((failed + ffailed))
-if [ "$dotnet_status" -ne 0 ] || [ "$frontend_status" -ne 0 ]; then failed=$((failed > 0 ? failed : 1)); fi
+read -r epassed efailed < <(awk '/^e2e: [0-9]+ passed, [0-9]+ failed/ { p = $2; f = $4 } END { print p + 0, f + 0 }' "$repo/.local/test-e2e.log")
+passed=$((passed + fpassed + epassed)); failed=$((failed + ffailed + efailed))
+if [ "$dotnet_status" -ne 0 ] || [ "$frontend_status" -ne 0 ] || [ "$e2e_status" -ne 0 ]; then failed=$((failed > 0 ? failed : 1)); fi
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

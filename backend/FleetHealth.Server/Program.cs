@@ -5,6 +5,7 @@ using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Operations;
 using FleetHealth.Server.Projection;
+using FleetHealth.Server.Live;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
 
@@ -25,6 +26,7 @@ app.MapSensorCommandApi();
 app.MapSerialApi();
 app.MapAnalyticsApi();
 app.MapStatusApi();
+app.MapLiveApi();
 app.MapDashboard();
 app.Run();
 return 0;

@@ -4,6 +4,7 @@ using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Operations;
+using FleetHealth.Server.Live;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
 using Microsoft.AspNetCore.Mvc;
@@ -24,6 +25,16 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(SerialPortList))]
 [JsonSerializable(typeof(AnalyticsCatalog))]
 [JsonSerializable(typeof(AnalyticsResult))]
+[JsonSerializable(typeof(SensorHeartbeats))]
+[JsonSerializable(typeof(SensorHistory))]
+[JsonSerializable(typeof(LiveStatus))]
+[JsonSerializable(typeof(SnapshotMessage))]
+[JsonSerializable(typeof(SnapshotPartMessage))]
+[JsonSerializable(typeof(DeltaMessage))]
+[JsonSerializable(typeof(SensorMessage))]
+[JsonSerializable(typeof(FeedMessage))]
+[JsonSerializable(typeof(ErrorMessage))]
+[JsonSerializable(typeof(PongMessage))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

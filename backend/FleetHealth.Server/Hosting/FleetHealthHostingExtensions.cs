@@ -3,6 +3,7 @@ using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Projection;
+using FleetHealth.Server.Live;
 using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
@@ -25,6 +26,7 @@ public static class FleetHealthHostingExtensions
         builder.AddSensors();
         builder.AddAnalytics();
         builder.AddReadModel();
+        builder.AddLive();
         builder.AddDashboard();
         return builder;
     }

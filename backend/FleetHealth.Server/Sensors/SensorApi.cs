@@ -13,6 +13,7 @@ public static class SensorApi
         var group = endpoints.MapGroup("/api/v1/sensors").WithTags("Sensors");
         group.MapGet("/{sensorId}", GetAsync);
         group.MapGet("/", ListAsync);
+        group.MapSensorHistory();
         return group;
     }
 

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace FleetHealth.Server.Live;
+
+/// <summary>
+/// The dashboard's live feed: the websocket <c>/ws</c> (protocol in docs/websocket.md) and
+/// <c>GET /api/v1/live</c> (its status: open clients, whether the change feed listens).
+/// </summary>
+public static class LiveApi
+{
+    internal static void AddLive(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LiveOptions>()
+            .BindConfiguration(LiveOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<LiveReads>();
+        builder.Services.AddSingleton<LiveHub>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveHub>());
+        builder.Services.AddHostedService<ChangeFeedListener>();
+    }
+
+    /// <summary>
+    /// Maps <c>/ws</c> and the status endpoint. The returned builder is the websocket endpoint's, so
+    /// that a later login can add <c>.RequireAuthorization()</c> to it (the cookie travels with the
+    /// same-origin upgrade request).
+    /// </summary>
+    public static RouteHandlerBuilder MapLiveApi(this WebApplication app)
+    {
+        var keepAlive = app.Services.GetRequiredService<IOptions<LiveOptions>>().Value.KeepAliveSeconds;
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(keepAlive) });
+        app.MapGet("/api/v1/live", Status).WithTags("Live");
+        return app.MapGet("/ws", AcceptAsync).WithTags("Live");
+    }
+
+    internal static Ok<LiveStatus> Status(LiveHub hub) => TypedResults.Ok(hub.Status());
+
+    internal static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> AcceptAsync(
+        HttpContext context, LiveHub hub, string? state = null, string? tag = null, string? text = null)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return TypedResults.Problem("This is a websocket endpoint (see docs/websocket.md).", statusCode: StatusCodes.Status400BadRequest, title: "Websocket upgrade required");
+        }
+
+        if (!IsSameOrigin(context.Request))
+        {
+            // Browsers send Origin on websocket upgrades; refusing other origins keeps other sites'
+            // pages from opening the feed with an operator's cookies once login exists.
+            return TypedResults.Problem("Cross-origin websocket connections are refused.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden origin");
+        }
+
+        if (!LiveFilter.TryCreate(state, tag, text, out var filter, out var error))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["filter"] = [error!] }, title: "Bad filter");
+        }
+
+        if (hub.ClientCount >= hub.Options.MaxClients)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem($"This node serves at most {hub.Options.MaxClients} live clients.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many live clients");
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        await hub.ServeAsync(socket, filter, context.RequestAborted);
+        return TypedResults.Empty;
+    }
+
+    /// <summary>No Origin (non-browser clients) or an Origin whose host and port are the request's own.</summary>
+    internal static bool IsSameOrigin(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (string.IsNullOrEmpty(origin))
+        {
+            return true;
+        }
+
+        return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+            && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,31 @@
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { page: 'fleet' }
+  | { page: 'sensor'; sensorId: string }
+  | { page: 'analytics' }
+  | { page: 'not-found'; path: string };
+
+/** Client-side routes (the server answers every non-API path with the app). */
+export function parseRoute(path: string): Route {
+  if (path === '/' || path === '') return { page: 'fleet' };
+  if (path === '/analytics') return { page: 'analytics' };
+  const sensor = /^\/sensors\/([^/]+)$/.exec(path);
+  if (sensor?.[1]) return { page: 'sensor', sensorId: decodeURIComponent(sensor[1]) };
+  return { page: 'not-found', path };
+}
+
+export function navigate(path: string): void {
+  window.history.pushState(null, '', path);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(window.location.pathname));
+    window.addEventListener('popstate', update);
+    return () => window.removeEventListener('popstate', update);
+  }, []);
+  return route;
+}
