@@ -12,7 +12,8 @@ namespace FleetHealth.Server.Tests.Fleet;
 /// <summary>The sensor actor on the real runtime, on virtual time, with the in-memory journal.</summary>
 public sealed class SensorActorTests : ActorTestKit
 {
-    private static readonly TimeSpan Ask = TimeSpan.FromSeconds(5);
+    // A deadline, not a measurement: generous, since test classes share two cores.
+    private static readonly TimeSpan Ask = TimeSpan.FromSeconds(60);
     private readonly InMemoryJournal _journal;
     private readonly SensorFleet _fleet;
 
