@@ -6,7 +6,7 @@
 //   FLEETHEALTH_SERVER_DLL   the built FleetHealth.Server.dll (default: backend/…/bin/Debug, then Release)
 //   CHROMIUM         the browser (default /usr/bin/chromium); never downloaded
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -65,6 +65,10 @@ async function until(probe, what, ms = 15000) {
   }
 }
 
+// A serial line for the server to read: a pseudo-terminal pair from socat (CI installs it).
+const ptyDir = mkdtempSync(join(tmpdir(), 'fleethealth-pty-'));
+const socat = spawn('socat', [`pty,raw,echo=0,link=${join(ptyDir, 'server')}`, `pty,raw,echo=0,link=${join(ptyDir, 'sensor')}`], { stdio: 'ignore' });
+
 let server = null;
 let serverLog = '';
 async function startServer(port) {
@@ -75,6 +79,8 @@ async function startServer(port) {
       Database__ConnectionString: `Host=${pg.host};Port=${pg.port};Username=${pg.user};${pg.password ? `Password=${pg.password};` : ''}Database=${dbName}`,
       Dashboard__Root: join(repo, 'frontend', 'dist'),
       Live__BatchMilliseconds: '100',
+      Serial__Ports__0__Device: join(ptyDir, 'server'),
+      Serial__Ports__0__Baud: '115200',
       // The seeded fleet expects a beat every 10 minutes, so it stays healthy for the whole run;
       // the one sensor told to expect a beat every second goes late, then stale after 12 s.
       Liveness__DefaultIntervalSeconds: '600',
@@ -114,6 +120,7 @@ let context = null;
 let userDir = null;
 try {
   if (!existsSync(join(repo, 'frontend', 'dist', 'index.html'))) throw new Error('Build the dashboard first (npm run build)');
+  await until(() => existsSync(join(ptyDir, 'server')) && existsSync(join(ptyDir, 'sensor')), 'socat to make the pseudo-terminal pair', 5000);
   psql(pg.database, `CREATE DATABASE "${dbName}"`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -204,6 +211,17 @@ try {
     await page.screenshot({ path: join(out, 'e2e-sensor.png'), fullPage: true });
   });
 
+  await journey('the fleet page shows the serial port and its counters', async () => {
+    await page.click('nav >> text=Fleet');
+    await until(async () => (await (await fetch(`${base}/api/v1/serial/ports`)).json()).items[0]?.connected, 'the serial port to open');
+    writeFileSync(join(ptyDir, 'sensor'), 'HB e2e-uart-1 seq=1 status=ok\nHB e2e-uart-1 seq=2*00\n\u0001garbage\n');
+    await page.waitForSelector('[data-testid=serial-ports] >> text=connected', { timeout: 10000 });
+    await until(async () => (await page.textContent('[data-testid=serial-lines-ok]')).trim() === '1', 'one line counted ok', 15000);
+    await until(async () => (await page.textContent('[data-testid=serial-dropped]')).trim() === '2', 'a bad checksum and garbage counted as dropped', 15000);
+    await page.waitForSelector('[data-sensor="e2e-uart-1"]', { timeout: 10000 });
+    await page.screenshot({ path: join(out, 'e2e-serial.png'), fullPage: true });
+  });
+
   await journey('the analytics page charts the named queries', async () => {
     await page.click('nav >> text=Analytics');
     await page.waitForSelector('figure[class=chart] >> text=Survival');
@@ -236,6 +254,8 @@ try {
   await context?.close().catch(() => {});
   if (userDir) rmSync(userDir, { recursive: true, force: true });
   await killServer();
+  socat.kill();
+  rmSync(ptyDir, { recursive: true, force: true });
   try { psql(pg.database, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`); } catch { /* best effort */ }
 }
 

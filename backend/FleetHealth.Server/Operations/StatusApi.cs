@@ -1,6 +1,7 @@
 using FleetHealth.Actors.Persistence.Postgres;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Projection;
+using FleetHealth.Server.Serial;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetHealth.Server.Operations;
@@ -15,12 +16,13 @@ public static class StatusApi
         return group;
     }
 
-    internal static Ok<NodeStatus> Get(ReadModelProjection projection, SensorFleet fleet, PostgresJournal journal) =>
-        TypedResults.Ok(new NodeStatus(projection.Status, fleet.ResidentSensors, journal.Batches));
+    internal static Ok<NodeStatus> Get(ReadModelProjection projection, SensorFleet fleet, PostgresJournal journal, SerialPortRegistry serial) =>
+        TypedResults.Ok(new NodeStatus(projection.Status, fleet.ResidentSensors, journal.Batches, [.. serial.Ports.Select(p => p.Snapshot())]));
 }
 
 /// <summary>This node's operational figures.</summary>
 /// <param name="Projection">Read-model projection progress and lag.</param>
 /// <param name="ResidentSensors">Sensor actors in memory on this node.</param>
 /// <param name="JournalBatches">Group-commit batches written since start.</param>
-public sealed record NodeStatus(ProjectionStatus Projection, int ResidentSensors, long JournalBatches);
+/// <param name="SerialPorts">The serial ports this node reads, with their counters (as <c>/api/v1/serial/ports</c>).</param>
+public sealed record NodeStatus(ProjectionStatus Projection, int ResidentSensors, long JournalBatches, IReadOnlyList<SerialPortView> SerialPorts);

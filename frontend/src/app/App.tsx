@@ -4,6 +4,7 @@ import { ServerStatus } from '@/features/health/components/ServerStatus';
 import { AnalyticsPage } from '@/features/analytics/components/AnalyticsPage';
 import { FleetPage } from '@/features/fleet/components/FleetPage';
 import { SensorPage } from '@/features/sensor/components/SensorPage';
+import { SerialPorts } from '@/features/serial/components/SerialPorts';
 import type { LiveFilter } from '@/live/protocol';
 import { useLive } from '@/live/useLive';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -30,6 +31,7 @@ export function App() {
       </header>
       <main>
         {route.page === 'fleet' && <FleetPage apiBase={env.apiBase} fleet={fleet} filter={filter} onFilter={changeFilter} onOpen={open} />}
+        {route.page === 'fleet' && <SerialPorts apiBase={env.apiBase} />}
         {route.page === 'sensor' && (
           <SensorPage key={route.sensorId} apiBase={env.apiBase} sensorId={route.sensorId} sensor={fleet.watchedId === route.sensorId ? fleet.watched : null}
             liveTransitions={fleet.transitions} onBack={() => navigate('/')} />

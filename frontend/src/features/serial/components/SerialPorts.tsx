@@ -1,0 +1,44 @@
+import { useEffect, useState } from 'react';
+import { fetchSerialPorts, totalDropped, type SerialPort } from '../api/serialPorts';
+
+/** The serial ports this node reads, with their counters; refreshed every few seconds. Hidden when none are configured. */
+export function SerialPorts({ apiBase }: { apiBase: string }) {
+  const [ports, setPorts] = useState<SerialPort[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const poll = () => fetchSerialPorts(apiBase, controller.signal)
+      .then((p) => { setPorts(p); setError(null); })
+      .catch((e: unknown) => { if (!controller.signal.aborted) setError(String(e)); });
+    void poll();
+    const timer = setInterval(poll, 5000);
+    return () => { controller.abort(); clearInterval(timer); };
+  }, [apiBase]);
+
+  if (error) return <p role="status">Serial ports: {error}</p>;
+  if (!ports || ports.length === 0) return null;
+  return (
+    <section aria-label="Serial ports" data-testid="serial-ports">
+      <h2>Serial ports</h2>
+      <table>
+        <thead>
+          <tr><th>Device</th><th>Baud</th><th>Link</th><th>Lines ok</th><th>Dropped</th><th>Reconnects</th><th>Last error</th></tr>
+        </thead>
+        <tbody>
+          {ports.map((p) => (
+            <tr key={p.device}>
+              <td><code>{p.device}</code></td>
+              <td>{p.baud}</td>
+              <td>{p.connected ? 'connected' : 'disconnected'}</td>
+              <td data-testid="serial-lines-ok">{p.linesOk}</td>
+              <td data-testid="serial-dropped" title={Object.entries(p.dropped).map(([k, v]) => `${k}: ${v}`).join(', ')}>{totalDropped(p)}</td>
+              <td>{p.reconnects}</td>
+              <td>{p.lastError ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
