@@ -51,7 +51,13 @@ internal static class IngestBenchmark
         Console.Error.WriteLine($"  woke {Sensors} sensors: {woken.Ok} batches ok, {woken.Failed} failed in {woken.Elapsed.TotalSeconds:0.0} s");
         await fleet.ClosedLoopAsync(Single, warmup, HttpStatusCode.Accepted);
         var single = Report("single", await fleet.ClosedLoopAsync(Single, duration, HttpStatusCode.Accepted)).PerSecond;
+        // The projection's lag while the batch phase runs (the highest ingest rate of the run):
+        // the age of the oldest journal event not yet in the read model, sampled every 100 ms.
+        using var lagWatch = new CancellationTokenSource();
+        var lagSampler = SampleProjectionLagAsync(server.BaseAddress, lagWatch.Token);
         var batch = Report("batch", await fleet.ClosedLoopAsync(Batch, duration, HttpStatusCode.Accepted)).PerSecond * BatchSize;
+        await lagWatch.CancelAsync();
+        var lags = await lagSampler;
         var (latencies, failed) = await fleet.OpenLoopAsync(Single, single / 2, duration, HttpStatusCode.Accepted);
         Console.Error.WriteLine($"  open loop at {single / 2:0}/s: {latencies.Length} sent, {failed} failed");
 
@@ -59,9 +65,33 @@ internal static class IngestBenchmark
         Print("batch_hb_per_s", batch, "0");
         Print("p50_ms", LoadGenerator.Percentile(latencies, 0.50), "0.00");
         Print("p99_ms", LoadGenerator.Percentile(latencies, 0.99), "0.00");
+        Print("projection_lag_ms", LoadGenerator.Percentile(lags, 0.99), "0");
         Print("bare_req_per_s", bare, "0");
         Print("single_vs_bare", single / bare, "0.000");
         return 0;
+    }
+
+    private static async Task<double[]> SampleProjectionLagAsync(Uri server, CancellationToken stop)
+    {
+        using var client = new HttpClient { BaseAddress = server };
+        var samples = new List<double>();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var status = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/api/v1/status", stop));
+                samples.Add(status.RootElement.GetProperty("projection").GetProperty("oldestUnappliedAgeMs").GetDouble());
+                await Task.Delay(100, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        var sorted = samples.ToArray();
+        Array.Sort(sorted);
+        return sorted;
     }
 
     private static HttpRequestMessage Single(long i) => new(HttpMethod.Post, $"/api/v1/heartbeats/bench-{i % Sensors}")
