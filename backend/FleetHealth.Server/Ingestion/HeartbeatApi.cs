@@ -35,14 +35,14 @@ public static class HeartbeatApi
         }
 
         var body = await JsonBody.ReadOptionalAsync(request, ApiJsonContext.Default.HeartbeatBody, options.Value.MaxBodyBytes, cancellationToken);
-        switch (body.Status)
+        if (body.Refused is { } refused)
         {
-            case BodyStatus.TooLarge:
-                return TypedResults.Problem(body.Error, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
-            case BodyStatus.UnsupportedMediaType:
-                return TypedResults.Problem(body.Error, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
-            case BodyStatus.Malformed:
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [body.Error!] }, title: "Malformed body");
+            return refused;
+        }
+
+        if (body.Malformed is { } malformed)
+        {
+            return malformed;
         }
 
         var heartbeat = HeartbeatValidation.Validate(id, body.Value, receivedAt, out var errors);
@@ -92,14 +92,14 @@ public static class HeartbeatApi
         var receivedAt = clock.GetUtcNow();
         var limits = options.Value;
         var body = await JsonBody.ReadOptionalAsync(request, ApiJsonContext.Default.ListBatchItem, limits.MaxBatchBytes, cancellationToken);
-        switch (body.Status)
+        if (body.Refused is { } refused)
         {
-            case BodyStatus.TooLarge:
-                return TypedResults.Problem(body.Error, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
-            case BodyStatus.UnsupportedMediaType:
-                return TypedResults.Problem(body.Error, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
-            case BodyStatus.Malformed:
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [body.Error!] }, title: "Malformed body");
+            return refused;
+        }
+
+        if (body.Malformed is { } malformed)
+        {
+            return malformed;
         }
 
         if (body.Value is null)

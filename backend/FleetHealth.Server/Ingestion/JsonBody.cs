@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetHealth.Server.Ingestion;
 
@@ -13,7 +14,21 @@ internal enum BodyStatus
     UnsupportedMediaType,
 }
 
-internal readonly record struct BodyResult<T>(BodyStatus Status, T? Value, string? Error);
+internal readonly record struct BodyResult<T>(BodyStatus Status, T? Value, string? Error)
+{
+    /// <summary>413 or 415 for a body that was refused unread; null otherwise.</summary>
+    public ProblemHttpResult? Refused => Status switch
+    {
+        BodyStatus.TooLarge => TypedResults.Problem(Error, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large"),
+        BodyStatus.UnsupportedMediaType => TypedResults.Problem(Error, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"),
+        _ => null,
+    };
+
+    /// <summary>400 naming the field <c>body</c> for a body that is not valid JSON of the expected shape; null otherwise.</summary>
+    public ValidationProblem? Malformed => Status == BodyStatus.Malformed
+        ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [Error!] }, title: "Malformed body")
+        : null;
+}
 
 /// <summary>
 /// Reads a request body by hand rather than through model binding, so that a bad body gets a

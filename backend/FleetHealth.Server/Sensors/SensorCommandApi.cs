@@ -26,11 +26,14 @@ public static class SensorCommandApi
         string sensorId, HttpRequest request, SensorFleet fleet, CancellationToken cancellationToken)
     {
         var read = await JsonBody.ReadOptionalAsync(request, ApiJsonContext.Default.SensorSettingsBody, 16 * 1024, cancellationToken);
-        if (read.Status != BodyStatus.Ok)
+        if (read.Refused is { } refused)
         {
-            return read.Status == BodyStatus.Malformed
-                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [read.Error!] }, title: "Malformed body")
-                : TypedResults.Problem(read.Error, statusCode: read.Status == BodyStatus.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status415UnsupportedMediaType);
+            return refused;
+        }
+
+        if (read.Malformed is { } malformed)
+        {
+            return malformed;
         }
 
         var body = read.Value;
