@@ -19,9 +19,13 @@ ALTER TABLE sensors
     ADD COLUMN lost_beats            bigint      NOT NULL DEFAULT 0,
     ADD COLUMN retired_at            timestamptz;
 
--- "Which sensors are in state X": the dashboard's filter and query 1 (silent share) start here.
-CREATE INDEX sensors_status ON sensors (status, last_seen);
--- Per-tag queries unnest tags; the GIN index serves "sensors with tag T" filters.
+-- Indexes below were chosen from EXPLAIN ANALYZE on 100,000 sensors, 2,000,000 heartbeats over two
+-- days and 500,000 transitions (this machine kind, 2026-11-23):
+-- * No index on status or last_seen. silent_share needs every non-retired sensor (Seq Scan, 121 ms),
+--   fleet counts are one HashAggregate over the table, and the list's `status = $1 ORDER BY
+--   sensor_id LIMIT n` walks sensors_pkey with a filter. An index on last_seen would also turn every
+--   heartbeat's row update into a non-HOT update (index maintenance on the hottest write).
+-- * `tags @> ARRAY[$1]` (the list's tag filter): Bitmap Index Scan on sensors_tags, 5,000 of 100,000.
 CREATE INDEX sensors_tags ON sensors USING gin (tags);
 
 -- One row per accepted heartbeat, partitioned by day of receipt so that retention drops whole
@@ -42,7 +46,9 @@ CREATE TABLE heartbeats (
     lost_before      integer     NOT NULL DEFAULT 0
 ) PARTITION BY RANGE (received_at);
 
--- Per-sensor timelines and per-sensor windows (query 2 per sensor, the sensor page).
+-- The sensor page's timeline (`sensor_id = $1 AND received_at > $2`): Index Scan on each day's
+-- partition, other days pruned ("Subplans Removed"). Window queries (intervals, lost_beats) prune to
+-- the days asked for, then read them whole (Bitmap Heap / Seq Scan): they need every row anyway.
 CREATE INDEX heartbeats_sensor_time ON heartbeats (sensor_id, received_at);
 
 -- Rows outside every daily partition land here rather than fail; maintenance keeps it empty by
@@ -98,7 +104,9 @@ CREATE TABLE state_changes (
     reason      text        NOT NULL DEFAULT ''
 );
 
--- A sensor's history in order (availability and episodes walk it with lead()).
+-- A sensor's history in order (the sensor page: Index Scan, 5 rows), and availability and
+-- downtime_episodes, which walk every sensor's history with lead() in (sensor_id, at) order: the
+-- index gives that order without a sort (Index Scan, 500,000 rows, 1.0 s).
 CREATE INDEX state_changes_sensor_time ON state_changes (sensor_id, at);
--- Fleet-wide windows (flapping: transitions in the last day) scan by time.
+-- Fleet-wide windows by time (flapping over the last day: 259,172 of 500,000 rows, 127 ms).
 CREATE INDEX state_changes_time ON state_changes (at);
