@@ -103,6 +103,7 @@ internal sealed partial class ReadModelProjection(
                     LogGapSkipped(offset + 1, skipTo);
                     await writer.ApplyAsync(ReadModelProjectionName.Value, offset, skipTo, [], stoppingToken);
                     _skippedGaps += skipTo - offset;
+                    _status = _status with { Offset = skipTo, SkippedGaps = _skippedGaps };
                     gapSeen = null;
                     continue;
                 }
