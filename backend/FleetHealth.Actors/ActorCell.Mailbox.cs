@@ -100,7 +100,11 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             return;
         }
 
-        Volatile.Write(ref _status, Idle);
+        // A full fence between going idle and re-reading the inbox (Dekker's pattern, mirrored by the
+        // producer's CAS on _inbox before it reads _status): with a plain store, the CPU may let the
+        // inbox read pass the status write, so a producer that sees "Scheduled" and a consumer that
+        // sees an empty inbox both walk away, and the message waits for the next one (lost wakeup).
+        Interlocked.Exchange(ref _status, Idle);
         if (Volatile.Read(ref _inbox) is not null && Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
         {
             // A message arrived while we were finishing: keep the busy count we already hold.
