@@ -10,7 +10,7 @@ public static class HealthApi
 {
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("").WithTags("Health");
+        var group = endpoints.MapGroup("").WithTags("Health").AllowAnonymous();
         group.MapGet("/healthz", Live);
         group.MapGet("/readyz", ReadyAsync);
         return group;
