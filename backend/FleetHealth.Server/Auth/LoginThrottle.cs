@@ -72,17 +72,10 @@ public sealed class LoginThrottle : IDisposable
         return new IPAddress(bytes) + "/64";
     }
 
-    private TimeSpan? Exhausted(PartitionedRateLimiter<string> buckets, string key)
-    {
-        // Zero permits asks "is anything left?" without spending.
-        using var lease = buckets.AttemptAcquire(key, 0);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero ? after : _refill;
-    }
+    private TimeSpan? Exhausted(PartitionedRateLimiter<string> buckets, string key) =>
+        // Whole permits only: the bucket refills continuously, and a fraction of an attempt is none.
+        // The wait is one refill period at most (the bucket does not say how much of it is left).
+        buckets.GetStatistics(key)?.CurrentAvailablePermits is < 1 ? _refill : null;
 
     private static PartitionedRateLimiter<string> Buckets(int attempts, TimeSpan refill) =>
         PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions

@@ -18,6 +18,7 @@ internal sealed class SessionAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     SessionStore sessions,
+    TimeProvider clock,
     IOptions<AuthOptions> auth)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
@@ -36,7 +37,7 @@ internal sealed class SessionAuthenticationHandler(
         }
 
         var hash = SecretToken.Hash(token);
-        var now = TimeProvider.GetUtcNow();
+        var now = clock.GetUtcNow();
         OperatorSession? session;
         try
         {
