@@ -29,7 +29,8 @@ export function App() {
   useEffect(() => onUnauthorized(() => setSession((s) => (s.state === 'signed-in' ? { state: 'signed-out', notice: 'Your session has ended; sign in again.' } : s))), []);
 
   const leave = useCallback(() => {
-    void signOut(env.apiBase).finally(() => setSession({ state: 'signed-out', notice: 'Signed out.' }));
+    // Signed out here whatever the server answers; a session it could not delete expires on its own.
+    signOut(env.apiBase).catch(() => {}).finally(() => setSession({ state: 'signed-out', notice: 'Signed out.' }));
   }, []);
 
   if (session.state === 'checking') return <p className="muted" role="status">Loading…</p>;
