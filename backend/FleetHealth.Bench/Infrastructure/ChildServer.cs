@@ -19,18 +19,7 @@ internal sealed class ChildServer : IAsyncDisposable
 
     public static async Task<ChildServer> StartAsync(string dll, IEnumerable<string> args, IDictionary<string, string> env, int port, string readyPath)
     {
-        var start = new ProcessStartInfo("dotnet", [dll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        foreach (var (key, value) in env)
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start)!;
+        var process = Start(dll, args, env);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"  [server] {e.Data}"); } };
         process.BeginOutputReadLine();
@@ -64,18 +53,7 @@ internal sealed class ChildServer : IAsyncDisposable
     /// <summary>Runs one of the dll's commands (create-ingest-key, create-admin, …) to completion; returns the value of its <c>name: value</c> output line.</summary>
     public static async Task<string> RunCommandAsync(string dll, IEnumerable<string> args, IDictionary<string, string> env, string field)
     {
-        var start = new ProcessStartInfo("dotnet", [dll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        foreach (var (key, value) in env)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Start(dll, args, env);
         var error = process.StandardError.ReadToEndAsync();
         var lines = (await process.StandardOutput.ReadToEndAsync()).Split('\n');
         await process.WaitForExitAsync();
@@ -92,5 +70,21 @@ internal sealed class ChildServer : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static Process Start(string dll, IEnumerable<string> args, IDictionary<string, string> env)
+    {
+        var start = new ProcessStartInfo("dotnet", [dll, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start)!;
     }
 }
