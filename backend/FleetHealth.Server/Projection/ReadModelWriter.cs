@@ -11,7 +11,7 @@ namespace FleetHealth.Server.Projection;
 /// A few round trips per batch whatever its size: one read of the touched rows, one upsert of them,
 /// one binary COPY each for heartbeats and transitions, one offset write.
 /// </summary>
-public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
+public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
 {
     /// <summary>The applied offset of <paramref name="projection"/> (0 before its first batch).</summary>
     public async Task<long> OffsetAsync(string projection, CancellationToken cancellationToken)
@@ -39,8 +39,10 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
     /// and ends by setting the offset: readers see the old tables until the commit, then the new
     /// ones (DELETE, not TRUNCATE, so that nobody is locked out meanwhile; the price is dead rows
     /// for vacuum). A projection running meanwhile finds its offset moved and carries on from it.
+    /// Holes in the ordering next to events younger than <paramref name="gapRetention"/> become open
+    /// gaps, as if the projection had passed them (a write may still be committing).
     /// </summary>
-    public async Task<long> RebuildAsync(string projection, JournalReader journal, int batchSize, CancellationToken cancellationToken)
+    public async Task<long> RebuildAsync(string projection, JournalReader journal, int batchSize, TimeSpan gapRetention, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -49,7 +51,14 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await using (var forget = new NpgsqlCommand("DELETE FROM projection_gaps WHERE projection = $1", connection, transaction))
+        {
+            forget.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
+            await forget.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         long offset = 0;
+        var recent = DateTimeOffset.UtcNow - gapRetention;
         while (true)
         {
             var entries = await journal.ReadAfterAsync(offset, batchSize, cancellationToken);
@@ -58,8 +67,17 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
                 break;
             }
 
-            await ApplyEventsAsync(connection, transaction, [.. entries.Where(e => e.Event is not null).Select(e => new ProjectedEvent(e.Ordering, e.PersistenceId[Fleet.SensorFleet.IdPrefix.Length..], e.Event!))], cancellationToken);
-            offset = entries[^1].Ordering;
+            foreach (var entry in entries)
+            {
+                if (entry.Ordering > offset + 1 && entry.WrittenAt > recent)
+                {
+                    await RecordGapsAsync(connection, transaction, projection, offset + 1, entry.Ordering - 1, cancellationToken);
+                }
+
+                offset = entry.Ordering;
+            }
+
+            await ApplyEventsAsync(connection, transaction, Projectable(entries), cancellationToken);
         }
 
         await using (var set = new NpgsqlCommand("""
@@ -75,6 +93,10 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
         return offset;
     }
+
+    /// <summary>The sensor events among <paramref name="entries"/>, keyed by sensor id (other streams are skipped).</summary>
+    internal static List<ProjectedEvent> Projectable(IEnumerable<JournalEntry> entries) =>
+        [.. entries.Where(e => e.Event is not null).Select(e => new ProjectedEvent(e.Ordering, e.PersistenceId[Fleet.SensorFleet.IdPrefix.Length..], e.Event!))];
 
     private static async Task ApplyEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
     {

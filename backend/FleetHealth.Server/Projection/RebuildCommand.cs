@@ -16,10 +16,12 @@ public static class RebuildCommand
     public static async Task<int> RunAsync(IServiceProvider services)
     {
         await services.GetRequiredService<Migrator>().MigrateAsync();
+        var options = services.GetRequiredService<IOptions<ProjectionOptions>>().Value;
         var offset = await services.GetRequiredService<ReadModelWriter>().RebuildAsync(
             ReadModelProjectionName.Value,
             services.GetRequiredService<JournalReader>(),
-            services.GetRequiredService<IOptions<ProjectionOptions>>().Value.BatchSize,
+            options.BatchSize,
+            options.GapRetention,
             CancellationToken.None);
         Console.WriteLine($"read model rebuilt from the journal up to ordering {offset}");
         return 0;

@@ -48,7 +48,7 @@ public sealed class RebuildTests(MigratedDatabase db) : IClassFixture<MigratedDa
         var incremental = await SnapshotAsync();
         await db.DataSource.CreateCommand("UPDATE sensors SET heartbeat_count = heartbeat_count + 100").ExecuteNonQueryAsync(); // damage it
 
-        var rebuiltTo = await writer.RebuildAsync("read-model", journal, 1000, CancellationToken.None);
+        var rebuiltTo = await writer.RebuildAsync("read-model", journal, 1000, TimeSpan.FromHours(1), CancellationToken.None);
 
         Assert.Equal(offset, rebuiltTo);
         Assert.Equal(incremental, await SnapshotAsync());
