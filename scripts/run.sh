@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Starts the whole system locally: a private PostgreSQL (unless FLEETHEALTH_DB names one), the
 # server with the built dashboard on http://127.0.0.1:8080, and a simulated fleet. Ctrl-C stops
-# everything it started. What it creates for you is printed once as "name: value" lines.
+# everything it started. What it creates for you is printed once as "name: value" lines, among
+# them an admin's credentials and the simulator's ingest key. Those are also kept in
+# .local/credentials.env (mode 0600, shell syntax) and reused by the next run while the database
+# still accepts them; a run on a fresh database makes new ones.
 #
 # FLEETHEALTH_DB           use this PostgreSQL (Npgsql connection string) instead of a private one
 # FLEETHEALTH_PORT         HTTP port (default 8080)
@@ -67,12 +70,49 @@ for _ in $(seq 1 600); do
 done
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "run: the server did not become ready; see $state/server.log" >&2; exit 1; }
 
-echo "dashboard: http://127.0.0.1:$port/"
-echo "api: http://127.0.0.1:$port/api/v1/sensors"
+# Credentials through the server's own bootstrap commands; reused when they still work here.
+base="http://127.0.0.1:$port"
+creds="$state/credentials.env"
+FLEETHEALTH_ADMIN_USER="" FLEETHEALTH_ADMIN_PASSWORD="" FLEETHEALTH_INGEST_KEY=""
+if [ -f "$creds" ]; then . "$creds"; fi
+server_command() {
+  Database__ConnectionString="$db" Logging__LogLevel__Default=Warning \
+    dotnet "$server_bin/FleetHealth.Server.dll" "$@" --contentRoot "$server_bin"
+}
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+login="{\"user\": \"$FLEETHEALTH_ADMIN_USER\", \"password\": \"$FLEETHEALTH_ADMIN_PASSWORD\"}"
+if [ -z "$FLEETHEALTH_ADMIN_PASSWORD" ] || [ "$(status_of -H 'Content-Type: application/json' -d "$login" "$base/api/v1/auth/login")" != 200 ]; then
+  # --reset: an "admin" left from a run whose credentials file is gone gets a new password.
+  out="$(server_command create-admin admin --reset)" || { echo "run: create-admin failed" >&2; exit 1; }
+  FLEETHEALTH_ADMIN_USER="$(sed -n 's/^admin-user: //p' <<<"$out")"
+  FLEETHEALTH_ADMIN_PASSWORD="$(sed -n 's/^admin-password: //p' <<<"$out")"
+fi
+# A valid key gets 400 for an empty batch (it passed authentication); a revoked or unknown one 401.
+if [ -z "$FLEETHEALTH_INGEST_KEY" ] || [ "$(status_of -H "Authorization: Bearer $FLEETHEALTH_INGEST_KEY" -H 'Content-Type: application/json' -d '[]' "$base/api/v1/heartbeats")" != 400 ]; then
+  out="$(server_command create-ingest-key "run.sh simulator")" || { echo "run: create-ingest-key failed" >&2; exit 1; }
+  FLEETHEALTH_INGEST_KEY="$(sed -n 's/^ingest-key: //p' <<<"$out")"
+fi
+(umask 077 && cat >"$creds" <<CREDENTIALS
+# Written by scripts/run.sh for its database; source it: . .local/credentials.env
+FLEETHEALTH_URL=$base
+FLEETHEALTH_ADMIN_USER=$FLEETHEALTH_ADMIN_USER
+FLEETHEALTH_ADMIN_PASSWORD=$FLEETHEALTH_ADMIN_PASSWORD
+FLEETHEALTH_INGEST_KEY=$FLEETHEALTH_INGEST_KEY
+CREDENTIALS
+)
+
+echo "dashboard: $base/"
+echo "api: $base/api/v1/sensors"
+echo "admin-user: $FLEETHEALTH_ADMIN_USER"
+echo "admin-password: $FLEETHEALTH_ADMIN_PASSWORD"
+echo "ingest-key: $FLEETHEALTH_INGEST_KEY"
+echo "credentials: $creds"
 echo "database: $db"
 echo "server-log: $state/server.log"
 
 if [ "$sensors" -gt 0 ]; then
+  # The key travels in the environment, not on the command line (other users can list those).
+  FLEETHEALTH_INGEST_KEY="$FLEETHEALTH_INGEST_KEY" \
   dotnet "$repo/backend/FleetHealth.Simulator/bin/Release/net10.0/FleetHealth.Simulator.dll" \
     --url "http://127.0.0.1:$port" --sensors "$sensors" --interval 10s --queue-dir "$state/sim-queue" \
     --dropout 0.03 --fault 0.005 --death-rate 0.0005 \

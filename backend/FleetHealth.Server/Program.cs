@@ -1,25 +1,31 @@
 using FleetHealth.Server.Analytics;
+using FleetHealth.Server.Auth;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
+using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Operations;
-using FleetHealth.Server.Projection;
 using FleetHealth.Server.Live;
+using FleetHealth.Server.Operations;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
 
-var builder = WebApplication.CreateBuilder(args);
+var command = ServerCommands.Parse(args, out var hostArgs);
+var builder = WebApplication.CreateBuilder(hostArgs);
 builder.AddFleetHealth();
 
 var app = builder.Build();
-if (args.FirstOrDefault() == RebuildCommand.Name)
+if (command is not null)
 {
-    return await RebuildCommand.RunAsync(app.Services);
+    return await command.RunAsync(app.Services);
 }
 
 app.UseStatusCodePages();
+app.UseAccessControl();
 app.MapHealthApi();
+app.MapAuthApi();
+app.MapOperatorApi();
+app.MapIngestKeyApi();
 app.MapHeartbeatApi();
 app.MapSensorApi();
 app.MapSensorCommandApi();

@@ -9,7 +9,7 @@ internal static class SimulatorApp
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken stop)
     {
-        var options = SimulatorArgs.Parse(args, out var problem, out var help);
+        var options = SimulatorArgs.Parse(args, out var problem, out var help, Environment.GetEnvironmentVariable(SimulatorArgs.KeyVariable));
         if (help)
         {
             await output.WriteLineAsync(SimulatorArgs.Usage);

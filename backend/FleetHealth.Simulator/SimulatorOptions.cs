@@ -67,7 +67,7 @@ internal static class SimulatorArgs
           --death-rate P       probability per beat that a sensor dies for good (default 0)
           --seed N             random seed for repeatable runs (default 42)
           --prefix S           sensor id prefix (default sim-)
-          --key K              ingest key, sent as Authorization: Bearer K
+          --key K              ingest key, sent as Authorization: Bearer K (default: $FLEETHEALTH_INGEST_KEY)
           --batch N            send arrays of up to N beats to POST /api/v1/heartbeats (default: one request per beat)
           --concurrency N      concurrent HTTP requests, 1 to 1024 (default 32)
           --queue-dir DIR      offline queue: beats that cannot be delivered are kept on disk and replayed in order
@@ -77,8 +77,14 @@ internal static class SimulatorArgs
           --seq-start N        first sequence number (default: shortest intervals since the Unix epoch, so reruns count up)
         """;
 
-    /// <summary>Returns the options, or null with <paramref name="error"/> set (or with <paramref name="help"/> true).</summary>
-    public static SimulatorOptions? Parse(IReadOnlyList<string> args, out string? error, out bool help)
+    /// <summary>The environment variable that gives the ingest key when --key does not (keeps it out of process listings).</summary>
+    public const string KeyVariable = "FLEETHEALTH_INGEST_KEY";
+
+    /// <summary>
+    /// Returns the options, or null with <paramref name="error"/> set (or with <paramref name="help"/> true).
+    /// <paramref name="environmentKey"/> (<see cref="KeyVariable"/>'s value) is the key of an HTTP run without --key.
+    /// </summary>
+    public static SimulatorOptions? Parse(IReadOnlyList<string> args, out string? error, out bool help, string? environmentKey = null)
     {
         error = null;
         help = false;
@@ -119,6 +125,16 @@ internal static class SimulatorArgs
             o = Apply(o, name, value, out error);
             if (o is null)
             {
+                return null;
+            }
+        }
+
+        if (o.Key is null && o.SerialDevice is null && !string.IsNullOrEmpty(environmentKey))
+        {
+            o = Apply(o, "--key", environmentKey, out error);
+            if (o is null)
+            {
+                error = $"{KeyVariable}: {error}";
                 return null;
             }
         }

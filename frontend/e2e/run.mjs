@@ -1,6 +1,8 @@
 // End-to-end: the real built server (child process) over a fresh database of a real PostgreSQL,
-// Debian's chromium driven by playwright-core, heartbeats posted over HTTP. Prints one line per
-// journey and ends with "e2e: N passed, N failed" (scripts/test.sh counts it).
+// Debian's chromium driven by playwright-core, heartbeats posted over HTTP with an ingest key.
+// Every journey opens a fresh page and signs in through the login form first. The first admin and
+// the seeding key come from the server's own bootstrap commands (create-admin, create-ingest-key).
+// Prints one line per journey and ends with "e2e: N passed, N failed" (scripts/test.sh counts it).
 //
 //   FLEETHEALTH_DB   Npgsql connection string of a role that may CREATE DATABASE (scripts/test.sh sets it)
 //   FLEETHEALTH_SERVER_DLL   the built FleetHealth.Server.dll (default: backend/…/bin/Debug, then Release)
@@ -69,6 +71,20 @@ async function until(probe, what, ms = 15000) {
 const ptyDir = mkdtempSync(join(tmpdir(), 'fleethealth-pty-'));
 const socat = spawn('socat', [`pty,raw,echo=0,link=${join(ptyDir, 'server')}`, `pty,raw,echo=0,link=${join(ptyDir, 'sensor')}`], { stdio: 'ignore' });
 
+const connectionString = `Host=${pg.host};Port=${pg.port};Username=${pg.user};${pg.password ? `Password=${pg.password};` : ''}Database=${dbName}`;
+
+/** Runs one of the server dll's commands; returns the value of its `name: value` output line. */
+function serverCommand(args, field) {
+  const dll = serverDll();
+  const result = spawnSync('dotnet', [dll, ...args], {
+    cwd: dirname(dll), encoding: 'utf8',
+    env: { ...process.env, Database__ConnectionString: connectionString, Logging__LogLevel__Default: 'Warning' },
+  });
+  const line = (result.stdout ?? '').split('\n').find((l) => l.startsWith(`${field}: `));
+  if (result.status !== 0 || !line) throw new Error(`${args.join(' ')} exited with ${result.status}: ${result.stderr}`);
+  return line.slice(field.length + 2).trim();
+}
+
 let server = null;
 let serverLog = '';
 async function startServer(port) {
@@ -76,7 +92,7 @@ async function startServer(port) {
   const child = spawn('dotnet', [dll, '--contentRoot', dirname(dll), '--urls', `http://127.0.0.1:${port}`], {
     env: {
       ...process.env,
-      Database__ConnectionString: `Host=${pg.host};Port=${pg.port};Username=${pg.user};${pg.password ? `Password=${pg.password};` : ''}Database=${dbName}`,
+      Database__ConnectionString: connectionString,
       Dashboard__Root: join(repo, 'frontend', 'dist'),
       Live__BatchMilliseconds: '100',
       Serial__Ports__0__Device: join(ptyDir, 'server'),
@@ -93,7 +109,6 @@ async function startServer(port) {
   child.stderr.on('data', (d) => { serverLog += d; });
   server = child;
   await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 'the server to be ready', 30000);
-  await until(async () => (await (await fetch(`http://127.0.0.1:${port}/api/v1/live`)).json()).listening, 'the change feed to listen', 15000);
 }
 function killServer() {
   if (server && server.exitCode === null) server.kill('SIGKILL');
@@ -103,41 +118,88 @@ function killServer() {
 }
 
 const results = [];
-async function journey(name, fn) {
+const pageErrors = [];
+let context = null;
+
+/** Signs in through the login form of the page's current address; waits for the header to name the user. */
+async function signIn(page, who) {
+  await page.waitForSelector('[data-testid=login-form]');
+  await page.fill('[data-testid=login-user]', who.user);
+  await page.fill('[data-testid=login-password]', who.password);
+  await page.click('[data-testid=login-submit]');
+  await until(async () => (await page.textContent('[data-testid=current-user]'))?.trim() === who.user, `${who.user} signed in`, 10000);
+}
+
+/**
+ * One journey: a fresh page without cookies, signed in as `who` through the login form (unless
+ * `who` is null: the journey signs in itself), then `fn(page)`. The page is closed afterwards.
+ */
+async function journey(name, who, fn) {
   const started = Date.now();
+  let page = null;
   try {
-    await fn();
+    await context.clearCookies();
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
+    page.setDefaultTimeout(10000);
+    await page.goto(base + '/');
+    if (who) await signIn(page, who);
+    await fn(page);
     results.push({ name, ok: true });
     console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
   } catch (error) {
     results.push({ name, ok: false });
     console.log(`  ✗ ${name}: ${error?.message ?? error}`);
+    if (page) await page.screenshot({ path: join(out, `e2e-failed-${results.length}.png`), fullPage: true }).catch(() => {});
+  } finally {
+    await page?.close().catch(() => {});
   }
 }
 
+/** Node-side calls as an operator: signs in over HTTP and sends the session cookie. */
+async function operatorFetch(who) {
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+  if (login.status !== 200) throw new Error(`signing in ${who.user} answered ${login.status}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return (path, init = {}) => fetch(base + path, { ...init, headers: { ...(init.headers ?? {}), cookie } });
+}
+
+let base = '';
+
 const started = Date.now();
-let context = null;
 let userDir = null;
 try {
   if (!existsSync(join(repo, 'frontend', 'dist', 'index.html'))) throw new Error('Build the dashboard first (npm run build)');
   await until(() => existsSync(join(ptyDir, 'server')) && existsSync(join(ptyDir, 'sensor')), 'socat to make the pseudo-terminal pair', 5000);
   psql(pg.database, `CREATE DATABASE "${dbName}"`);
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  base = `http://127.0.0.1:${port}`;
+  // The bootstrap commands migrate the new database themselves, before any server runs.
+  const admin = { user: 'e2e-admin', password: serverCommand(['create-admin', 'e2e-admin'], 'admin-password') };
+  const seedKey = serverCommand(['create-ingest-key', 'e2e seeding'], 'ingest-key');
   await startServer(port);
-  const beat = (id) => fetch(`${base}/api/v1/heartbeats/${id}`, { method: 'POST' });
+  const asAdmin = await operatorFetch(admin);
+  await until(async () => (await (await asAdmin('/api/v1/live')).json()).listening, 'the change feed to listen', 15000);
+  const beatWith = (key, id) => fetch(`${base}/api/v1/heartbeats/${id}`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+  const beat = (id) => beatWith(seedKey, id);
+  const viewer = { user: 'e2e-viewer', password: 'viewer passphrase 1' };
+  const operator = { user: 'e2e-operator', password: 'operator passphrase 1' };
+  for (const [who, role] of [[viewer, 'viewer'], [operator, 'operator']]) {
+    const created = await asAdmin('/api/v1/operators', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...who, role }) });
+    if (created.status !== 201) throw new Error(`creating the ${role} answered ${created.status}`);
+  }
 
   // A small fleet, over HTTP as sensors send it: 20 pumps and 10 valves (one batch).
   const seed = [...Array.from({ length: 20 }, (_, i) => `e2e-pump-${String(i + 1).padStart(2, '0')}`), ...Array.from({ length: 10 }, (_, i) => `e2e-valve-${String(i + 1).padStart(2, '0')}`)];
-  const batch = await fetch(`${base}/api/v1/heartbeats`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(seed.map((sensorId) => ({ sensorId }))) });
+  const batch = await fetch(`${base}/api/v1/heartbeats`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${seedKey}` }, body: JSON.stringify(seed.map((sensorId) => ({ sensorId }))) });
   if (batch.status !== 202) throw new Error(`seeding answered ${batch.status}`);
   // Tags through the operator API, as an operator sets them; the projection carries them to the read model.
   for (let i = 1; i <= 9; i++) {
-    const put = await fetch(`${base}/api/v1/sensors/e2e-pump-0${i}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tags: ['site:north'] }) });
+    const put = await asAdmin(`/api/v1/sensors/e2e-pump-0${i}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tags: ['site:north'] }) });
     if (put.status !== 200) throw new Error(`settings answered ${put.status}`);
   }
-  await until(async () => (await (await fetch(`${base}/api/v1/sensors?tag=site:north`)).json()).items.length === 9, 'the tags in the read model');
-  await until(async () => (await (await fetch(`${base}/api/v1/sensors?q=e2e-&limit=1000`)).json()).items.length === 30, 'the fleet in the read model');
+  await until(async () => (await (await asAdmin('/api/v1/sensors?tag=site:north')).json()).items.length === 9, 'the tags in the read model');
+  await until(async () => (await (await asAdmin('/api/v1/sensors?q=e2e-&limit=1000')).json()).items.length === 30, 'the fleet in the read model');
 
   userDir = mkdtempSync(join(tmpdir(), 'fleethealth-chromium-'));
   context = await chromium.launchPersistentContext(userDir, {
@@ -146,37 +208,49 @@ try {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1400, height: 1000 },
   });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.setDefaultTimeout(10000);
-  const rowCount = async () => Number((await page.textContent('[data-testid=row-count]')).replace(/[^0-9]/g, ''));
+  const rowCount = async (page) => Number((await page.textContent('[data-testid=row-count]')).replace(/[^0-9]/g, ''));
 
-  await journey('the fleet overview shows the fleet live', async () => {
-    await page.goto(base + '/');
+  await journey('a wrong password is refused and nothing of the fleet shows', null, async (page) => {
+    await page.fill('[data-testid=login-user]', admin.user);
+    await page.fill('[data-testid=login-password]', 'not the password');
+    await page.click('[data-testid=login-submit]');
+    await until(async () => (await page.textContent('[data-testid=login-error]'))?.includes('Wrong user name or password'), 'the refusal');
+    if (await page.isVisible('[data-testid=row-count]')) throw new Error('the fleet shows without a session');
+    if ((await context.cookies()).some((c) => c.name === 'fh_session')) throw new Error('a session cookie was set');
+    await page.screenshot({ path: join(out, 'e2e-login-refused.png'), fullPage: true });
+    await signIn(page, admin);
+    await page.click('[data-testid=logout]');
+    await page.waitForSelector('[data-testid=login-form]');
+    const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
+    if (me !== 401) throw new Error(`after signing out /me answered ${me}`);
+  });
+
+  await journey('the fleet overview shows the fleet live', admin, async (page) => {
     await page.waitForSelector('[data-connection="live"]');
     await until(async () => (await page.textContent('[data-testid=count-total] .value')).trim() === '30', 'a total of 30');
     await until(async () => (await page.textContent('[data-testid=count-healthy] .value')).trim() === '30', '30 healthy sensors');
-    await until(async () => (await rowCount()) === 30, '30 rows');
+    await until(async () => (await rowCount(page)) === 30, '30 rows');
     await until(async () => !(await page.textContent('[data-testid=mean-interval] .value')).includes('…'), 'analytics tiles');
     await page.screenshot({ path: join(out, 'e2e-fleet.png'), fullPage: true });
   });
 
-  await journey('the table filters by text, tag and state', async () => {
+  await journey('the table filters by text, tag and state', admin, async (page) => {
+    await page.waitForSelector('[data-connection="live"]');
     await page.fill('[data-testid=filter-text]', 'valve');
-    await until(async () => (await rowCount()) === 10, '10 valves');
+    await until(async () => (await rowCount(page)) === 10, '10 valves');
     await page.fill('[data-testid=filter-text]', '');
     await page.fill('[data-testid=filter-tag]', 'site:north');
-    await until(async () => (await rowCount()) === 9, '9 pumps tagged site:north');
+    await until(async () => (await rowCount(page)) === 9, '9 pumps tagged site:north');
     await page.fill('[data-testid=filter-tag]', '');
     await page.selectOption('[data-testid=filter-state]', 'healthy');
-    await until(async () => (await rowCount()) === 30, '30 healthy sensors');
+    await until(async () => (await rowCount(page)) === 30, '30 healthy sensors');
     await page.screenshot({ path: join(out, 'e2e-filtered.png'), fullPage: true });
     await page.selectOption('[data-testid=filter-state]', '');
-    await until(async () => (await rowCount()) === 30, 'all 30 again');
+    await until(async () => (await rowCount(page)) === 30, 'all 30 again');
   });
 
-  await journey('a new sensor appears live over the websocket', async () => {
+  await journey('a new sensor appears live over the websocket', admin, async (page) => {
+    await page.waitForSelector('[data-connection="live"]');
     const before = Date.now();
     const post = await beat('e2e-live-new');
     const acked = Date.now();
@@ -186,9 +260,10 @@ try {
     await until(async () => (await page.textContent('[data-testid=count-total] .value')).trim() === '31', 'the count to follow');
   });
 
-  await journey('a sensor that stops beating turns late, then stale, on its own timer', async () => {
+  await journey('a sensor that stops beating turns late, then stale, on its own timer', admin, async (page) => {
+    await page.waitForSelector('[data-connection="live"]');
     await beat('e2e-quiet');
-    const put = await fetch(`${base}/api/v1/sensors/e2e-quiet/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ intervalSeconds: 1, graceSeconds: 0 }) });
+    const put = await asAdmin('/api/v1/sensors/e2e-quiet/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ intervalSeconds: 1, graceSeconds: 0 }) });
     if (put.status !== 200) throw new Error(`settings answered ${put.status}`);
     await page.selectOption('[data-testid=filter-state]', 'late');
     await until(async () => (await page.isVisible('[data-sensor="e2e-quiet"] [data-state="late"]')), 'the silent sensor shown late', 15000);
@@ -200,7 +275,7 @@ try {
     await page.selectOption('[data-testid=filter-state]', '');
   });
 
-  await journey('a row opens the sensor page, which follows the sensor live', async () => {
+  await journey('a row opens the sensor page, which follows the sensor live', admin, async (page) => {
     await page.fill('[data-testid=filter-text]', 'pump-01');
     await page.click('[data-sensor="e2e-pump-01"]');
     await until(async () => new URL(page.url()).pathname === '/sensors/e2e-pump-01', 'the sensor URL');
@@ -211,9 +286,9 @@ try {
     await page.screenshot({ path: join(out, 'e2e-sensor.png'), fullPage: true });
   });
 
-  await journey('the fleet page shows the serial port and its counters', async () => {
+  await journey('the fleet page shows the serial port and its counters', admin, async (page) => {
     await page.click('nav >> text=Fleet');
-    await until(async () => (await (await fetch(`${base}/api/v1/serial/ports`)).json()).items[0]?.connected, 'the serial port to open');
+    await until(async () => (await (await asAdmin('/api/v1/serial/ports')).json()).items[0]?.connected, 'the serial port to open');
     writeFileSync(join(ptyDir, 'sensor'), 'HB e2e-uart-1 seq=1 status=ok\nHB e2e-uart-1 seq=2*00\n\u0001garbage\n');
     await page.waitForSelector('[data-testid=serial-ports] >> text=connected', { timeout: 10000 });
     await until(async () => (await page.textContent('[data-testid=serial-lines-ok]')).trim() === '1', 'one line counted ok', 15000);
@@ -222,14 +297,63 @@ try {
     await page.screenshot({ path: join(out, 'e2e-serial.png'), fullPage: true });
   });
 
-  await journey('the analytics page charts the named queries', async () => {
+  await journey('the analytics page charts the named queries', admin, async (page) => {
     await page.click('nav >> text=Analytics');
     await page.waitForSelector('figure[class=chart] >> text=Survival');
     await page.waitForSelector('svg[aria-label^="Availability"]');
     await page.screenshot({ path: join(out, 'e2e-analytics.png'), fullPage: true });
   });
 
-  await journey('the dashboard reconnects by itself and resyncs after a server crash', async () => {
+  await journey('a viewer sees the fleet but no operator controls, and the server refuses the action anyway', viewer, async (page) => {
+    await page.waitForSelector('[data-connection="live"]');
+    if (await page.isVisible('nav >> text=Admin')) throw new Error('a viewer sees the admin page link');
+    await page.goto(base + '/sensors/e2e-pump-02');
+    await page.waitForSelector('[data-testid=sensor-settings]');
+    if (await page.isVisible('[data-testid=sensor-controls]')) throw new Error('a viewer sees the retire control');
+    const retire = await page.evaluate(async () => (await fetch('/api/v1/sensors/e2e-pump-02/retire', { method: 'POST' })).status);
+    if (retire !== 403) throw new Error(`a viewer's retire answered ${retire}`);
+    await page.screenshot({ path: join(out, 'e2e-viewer.png'), fullPage: true });
+  });
+
+  await journey('an operator retires and reactivates a sensor from its page', operator, async (page) => {
+    await page.goto(base + '/sensors/e2e-pump-03');
+    await page.click('[data-testid=sensor-retire]');
+    await page.waitForSelector('[data-testid=sensor-settings] >> text=Retired');
+    await page.click('[data-testid=sensor-reactivate]');
+    await page.waitForSelector('[data-testid=sensor-retire]');
+  });
+
+  await journey('an admin creates an ingest key that works until it is revoked', admin, async (page) => {
+    await page.click('nav >> text=Admin');
+    await page.fill('[data-testid=key-name]', 'e2e gateway');
+    await page.click('[data-testid=key-create]');
+    const key = (await page.textContent('[data-testid=new-key]')).trim();
+    if (!/^fhk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/.test(key)) throw new Error(`not a key: ${key}`);
+    const accepted = await beatWith(key, 'e2e-keyed-1');
+    if (accepted.status !== 202) throw new Error(`a heartbeat with the new key answered ${accepted.status}`);
+    await page.screenshot({ path: join(out, 'e2e-admin-key.png'), fullPage: true });
+    const keyId = key.slice(4, 16);
+    await page.click(`[data-key="${keyId}"] [data-testid=key-revoke]`);
+    await page.waitForSelector(`[data-key="${keyId}"] [data-testid=key-state] >> text=revoked`);
+    const refused = await beatWith(key, 'e2e-keyed-1');
+    if (refused.status !== 401) throw new Error(`a heartbeat with the revoked key answered ${refused.status}`);
+    await page.reload();
+    await page.waitForSelector(`[data-key="${keyId}"]`);
+    if ((await page.content()).includes(key)) throw new Error('the key is shown again');
+  });
+
+  await journey('an admin creates an operator whose generated password signs in', admin, async (page) => {
+    await page.click('nav >> text=Admin');
+    await page.fill('[data-testid=operator-user]', 'e2e-new-operator');
+    await page.selectOption('[data-testid=operator-role]', 'operator');
+    await page.click('[data-testid=operator-create]');
+    const password = (await page.textContent('[data-testid=new-operator-password]')).trim();
+    await page.click('[data-testid=logout]');
+    await signIn(page, { user: 'e2e-new-operator', password });
+    if ((await page.textContent('[data-testid=current-role]')).trim() !== 'operator') throw new Error('the new operator has another role');
+  });
+
+  await journey('the dashboard reconnects by itself and resyncs after a server crash', admin, async (page) => {
     await page.click('nav >> text=Fleet');
     await page.fill('[data-testid=filter-text]', '');
     await page.waitForSelector('[data-connection="live"]');

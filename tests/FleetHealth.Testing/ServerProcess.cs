@@ -1,20 +1,34 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 
 namespace FleetHealth.Testing;
 
 /// <summary>
 /// A real FleetHealth server in a child process on a loopback port, as an operator runs it
 /// (the built FleetHealth.Server.dll of the same configuration as the tests). Kill() is SIGKILL.
+/// Credentials come the way an operator makes them: the first admin from the server's
+/// <c>create-admin</c> command, everything else through the admin API.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
+    /// <summary>The session cookie's name (the server's SessionCookie.Name).</summary>
+    public const string SessionCookieName = "fh_session";
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _adminLock = new(1, 1);
+    private readonly List<HttpClient> _clients = [];
+    private HttpClient? _admin;
 
-    private ServerProcess(Process process, int port)
+    private ServerProcess(Process process, int port, string connectionString)
     {
         _process = process;
+        _connectionString = connectionString;
         Port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -24,6 +38,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>An anonymous client (health, readiness, refusals).</summary>
     public HttpClient Client { get; }
 
     public bool HasExited => _process.HasExited;
@@ -58,7 +73,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var server = new ServerProcess(process, chosenPort);
+        var server = new ServerProcess(process, chosenPort, connectionString);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
@@ -100,6 +115,119 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A client signed in as an admin (made once per server by the <c>create-admin</c> command; the
+    /// command migrates the database itself, so this works before the server is ready).
+    /// </summary>
+    public async Task<HttpClient> AdminClientAsync()
+    {
+        await _adminLock.WaitAsync();
+        try
+        {
+            if (_admin is null)
+            {
+                var user = $"admin-{Guid.NewGuid():N}"[..20];
+                var output = await RunCommandAsync(_connectionString, "create-admin", user);
+                _admin = CreateClient(session: await SignInAsync(user, Field(output, "admin-password")));
+            }
+
+            return _admin;
+        }
+        finally
+        {
+            _adminLock.Release();
+        }
+    }
+
+    /// <summary>A client signed in as a new operator of <paramref name="role"/> (viewer, operator, admin), made through the admin API.</summary>
+    public async Task<HttpClient> ClientAsAsync(string role) => CreateClient(session: await SessionAsAsync(role));
+
+    /// <summary>The session token of a new operator of <paramref name="role"/> (for websockets and cookie jars).</summary>
+    public async Task<string> SessionAsAsync(string role)
+    {
+        var admin = await AdminClientAsync();
+        var user = $"{role}-{Guid.NewGuid():N}"[..20];
+        const string password = "correct horse battery staple";
+        using var created = await admin.PostAsJsonAsync("/api/v1/operators", new { user, role, password });
+        await EnsureAsync(created, HttpStatusCode.Created, "creating an operator");
+        return await SignInAsync(user, password);
+    }
+
+    /// <summary>A new ingest key (all sensors, or only those tagged <paramref name="tag"/>), made through the admin API.</summary>
+    public async Task<(string Key, string KeyId)> CreateIngestKeyAsync(string? tag = null)
+    {
+        var admin = await AdminClientAsync();
+        using var created = await admin.PostAsJsonAsync("/api/v1/ingest-keys", new { name = "tests", tag });
+        await EnsureAsync(created, HttpStatusCode.Created, "creating an ingest key");
+        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        return (body.RootElement.GetProperty("key").GetString()!, body.RootElement.GetProperty("keyId").GetString()!);
+    }
+
+    /// <summary>A sensor's client: a new all-sensor ingest key (or one limited to <paramref name="tag"/>).</summary>
+    public async Task<HttpClient> IngestClientAsync(string? tag = null) => CreateClient(ingestKey: (await CreateIngestKeyAsync(tag)).Key);
+
+    /// <summary>Signs in over HTTP; returns the session token of the cookie.</summary>
+    public async Task<string> SignInAsync(string user, string password)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/v1/auth/login", new { user, password });
+        await EnsureAsync(response, HttpStatusCode.OK, $"signing in as {user}");
+        return response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])
+            .Single(c => c.StartsWith(SessionCookieName + "=", StringComparison.Ordinal))[(SessionCookieName.Length + 1)..];
+    }
+
+    /// <summary>A client that sends the session cookie and/or the ingest key on every request; disposed with the server.</summary>
+    public HttpClient CreateClient(string? session = null, string? ingestKey = null)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (session is not null)
+        {
+            client.DefaultRequestHeaders.Add("Cookie", $"{SessionCookieName}={session}");
+        }
+
+        if (ingestKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ingestKey);
+        }
+
+        lock (_clients)
+        {
+            _clients.Add(client);
+        }
+
+        return client;
+    }
+
+    /// <summary>Runs a server command (<c>create-admin</c>, <c>create-ingest-key</c>, …) against a database; returns its standard output.</summary>
+    public static async Task<string> RunCommandAsync(string connectionString, params string[] args)
+    {
+        var (code, output, error) = await RunCommandRawAsync(connectionString, args);
+        return code == 0 ? output : throw new InvalidOperationException($"{string.Join(' ', args)} exited with {code}:\n{output}\n{error}");
+    }
+
+    /// <summary>Runs a server command; returns its exit code and both outputs, whatever they are.</summary>
+    public static async Task<(int Code, string Output, string Error)> RunCommandRawAsync(string connectionString, params string[] args)
+    {
+        var bin = ServerBinFolder();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(bin, "FleetHealth.Server.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = bin,
+        };
+        start.Environment["Database__ConnectionString"] = connectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>The value of a <c>name: value</c> line of a command's output.</summary>
+    public static string Field(string output, string name) =>
+        output.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith(name + ": ", StringComparison.Ordinal))?[(name.Length + 2)..]
+        ?? throw new InvalidOperationException($"No '{name}:' line in:\n{output}");
+
     /// <summary>SIGKILL: no shutdown code runs, as when a node crashes.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
@@ -112,7 +240,21 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         Client.Dispose();
+        lock (_clients)
+        {
+            _clients.ForEach(c => c.Dispose());
+        }
+
+        _adminLock.Dispose();
         _process.Dispose();
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, HttpStatusCode expected, string what)
+    {
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"{what} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     private void Append(string? line)

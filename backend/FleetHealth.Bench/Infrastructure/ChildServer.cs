@@ -19,18 +19,7 @@ internal sealed class ChildServer : IAsyncDisposable
 
     public static async Task<ChildServer> StartAsync(string dll, IEnumerable<string> args, IDictionary<string, string> env, int port, string readyPath)
     {
-        var start = new ProcessStartInfo("dotnet", [dll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        foreach (var (key, value) in env)
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start)!;
+        var process = Start(dll, args, env);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"  [server] {e.Data}"); } };
         process.BeginOutputReadLine();
@@ -61,6 +50,17 @@ internal sealed class ChildServer : IAsyncDisposable
         throw new InvalidOperationException($"{Path.GetFileName(dll)} did not become ready on port {port}.");
     }
 
+    /// <summary>Runs one of the dll's commands (create-ingest-key, create-admin, …) to completion; returns the value of its <c>name: value</c> output line.</summary>
+    public static async Task<string> RunCommandAsync(string dll, IEnumerable<string> args, IDictionary<string, string> env, string field)
+    {
+        using var process = Start(dll, args, env);
+        var error = process.StandardError.ReadToEndAsync();
+        var lines = (await process.StandardOutput.ReadToEndAsync()).Split('\n');
+        await process.WaitForExitAsync();
+        return lines.FirstOrDefault(l => l.StartsWith(field + ": ", StringComparison.Ordinal))?[(field.Length + 2)..].TrimEnd()
+            ?? throw new InvalidOperationException($"{string.Join(' ', args)} exited with {process.ExitCode} and no '{field}:' line: {await error}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -70,5 +70,21 @@ internal sealed class ChildServer : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static Process Start(string dll, IEnumerable<string> args, IDictionary<string, string> env)
+    {
+        var start = new ProcessStartInfo("dotnet", [dll, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start)!;
     }
 }

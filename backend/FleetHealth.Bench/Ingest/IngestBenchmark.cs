@@ -8,7 +8,10 @@ namespace FleetHealth.Bench.Ingest;
 /// <summary>
 /// <c>ingest</c>: the server on a private PostgreSQL, driven over loopback HTTP. Prints single-beat
 /// and batch heartbeats/s, p50/p99 acknowledgement latency at half the single-beat peak, and a bare
-/// ASP.NET Core endpoint's requests/s measured in the same run as the baseline.
+/// ASP.NET Core endpoint's requests/s measured in the same run as the baseline. The server's load
+/// carries an ingest key (made with the server's create-ingest-key command), so key validation and
+/// the per-key rate limiter (set far above the load) are part of what is measured; the bare
+/// endpoint has no authentication at all.
 /// </summary>
 internal static class IngestBenchmark
 {
@@ -40,10 +43,17 @@ internal static class IngestBenchmark
         {
             ["Database__ConnectionString"] = database.ConnectionString,
             ["Logging__LogLevel__Default"] = "Warning",
+            // One key carries the whole load: its bucket must not be what limits the figures.
+            ["Ingest__RateLimit__PermitsPerSecond"] = "10000000",
+            ["Ingest__RateLimit__Burst"] = "10000000",
         };
-        await using var server = await ChildServer.StartAsync(
-            Path.Combine(serverBin, "FleetHealth.Server.dll"), ["--contentRoot", serverBin, "--urls", $"http://127.0.0.1:{port}"], env, port, "/readyz");
-        using var fleet = new LoadGenerator(server.BaseAddress, connections);
+        var serverDll = Path.Combine(serverBin, "FleetHealth.Server.dll");
+        await using var server = await ChildServer.StartAsync(serverDll, ["--contentRoot", serverBin, "--urls", $"http://127.0.0.1:{port}"], env, port, "/readyz");
+        var key = await ChildServer.RunCommandAsync(serverDll, ["create-ingest-key", "bench"], env, "ingest-key");
+        var adminPassword = await ChildServer.RunCommandAsync(serverDll, ["create-admin", "bench"], env, "admin-password");
+        using var fleet = new LoadGenerator(server.BaseAddress, connections, key);
+        await WaitForKeyAsync(server.BaseAddress, key);
+        Console.Error.WriteLine("  ingest key made and accepted (the bare endpoint ran without one: it has no authentication)");
 
         // Wake every sensor first (recovery from the journal on first contact), so that the
         // measured phases see a warm fleet, as a running node does.
@@ -54,7 +64,7 @@ internal static class IngestBenchmark
         // The projection's lag while the batch phase runs (the highest ingest rate of the run):
         // the age of the oldest journal event not yet in the read model, sampled every 100 ms.
         using var lagWatch = new CancellationTokenSource();
-        var lagSampler = SampleProjectionLagAsync(server.BaseAddress, lagWatch.Token);
+        var lagSampler = SampleProjectionLagAsync(server.BaseAddress, "bench", adminPassword, lagWatch.Token);
         var batch = Report("batch", await fleet.ClosedLoopAsync(Batch, duration, HttpStatusCode.Accepted)).PerSecond * BatchSize;
         await lagWatch.CancelAsync();
         var lags = await lagSampler;
@@ -71,9 +81,35 @@ internal static class IngestBenchmark
         return 0;
     }
 
-    private static async Task<double[]> SampleProjectionLagAsync(Uri server, CancellationToken stop)
+    /// <summary>The server hears of a key made by another process through a notification: wait for it (a valid key gets 400 for an empty batch, not 401).</summary>
+    private static async Task WaitForKeyAsync(Uri server, string key)
     {
         using var client = new HttpClient { BaseAddress = server };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var probe = await client.PostAsync("/api/v1/heartbeats", new StringContent("[]", Encoding.UTF8, "application/json"));
+            if (probe.StatusCode == HttpStatusCode.BadRequest)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException("The server never accepted the benchmark's ingest key.");
+    }
+
+    private static async Task<double[]> SampleProjectionLagAsync(Uri server, string user, string password, CancellationToken stop)
+    {
+        // A viewer's session (the status endpoint is for operators); the handler keeps the cookie.
+        using var client = new HttpClient { BaseAddress = server };
+        using (var login = await client.PostAsync("/api/v1/auth/login", new StringContent(
+            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["user"] = user, ["password"] = password }), Encoding.UTF8, "application/json")))
+        {
+            login.EnsureSuccessStatusCode();
+        }
+
         var samples = new List<double>();
         while (!stop.IsCancellationRequested)
         {

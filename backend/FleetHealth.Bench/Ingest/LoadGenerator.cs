@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 
 namespace FleetHealth.Bench.Ingest;
 
@@ -15,7 +16,10 @@ internal readonly record struct Throughput(long Ok, long Failed, TimeSpan Elapse
 /// fixed rate, timed from each request's scheduled start so that a stalled server cannot hide its
 /// queueing (no coordinated omission).
 /// </summary>
-internal sealed class LoadGenerator(Uri baseAddress, int connections) : IDisposable
+/// <param name="baseAddress">The server.</param>
+/// <param name="connections">Keep-alive connections, one request in flight on each.</param>
+/// <param name="ingestKey">Sent as <c>Authorization: Bearer</c> on every request; null for the bare endpoint.</param>
+internal sealed class LoadGenerator(Uri baseAddress, int connections, string? ingestKey = null) : IDisposable
 {
     private readonly HttpClient _client = new(new SocketsHttpHandler
     {
@@ -27,6 +31,7 @@ internal sealed class LoadGenerator(Uri baseAddress, int connections) : IDisposa
     {
         BaseAddress = baseAddress,
         Timeout = TimeSpan.FromSeconds(30),
+        DefaultRequestHeaders = { Authorization = ingestKey is null ? null : new AuthenticationHeaderValue("Bearer", ingestKey) },
     };
 
     public Task<Throughput> ClosedLoopAsync(Func<long, HttpRequestMessage> request, TimeSpan duration, HttpStatusCode expected) =>

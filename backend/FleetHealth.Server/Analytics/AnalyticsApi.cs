@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FleetHealth.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetHealth.Server.Analytics;
@@ -8,7 +9,7 @@ public static class AnalyticsApi
 {
     public static RouteGroupBuilder MapAnalyticsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/analytics").WithTags("Analytics");
+        var group = endpoints.MapGroup("/api/v1/analytics").WithTags("Analytics").RequireAuthorization(AccessPolicies.Viewer);
         group.MapGet("/", List);
         group.MapGet("/{name}", RunAsync);
         return group;

@@ -16,12 +16,14 @@ public static class DashboardHosting
     {
         // Unknown API paths answer 404 problem details, never the app's index.html.
         app.MapFallback("/api/{**path}", () => TypedResults.Problem("No such API endpoint.", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous();
         var root = FindRoot(app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value, app.Environment);
         if (root is null)
         {
             app.MapGet("/", () => TypedResults.Text("FleetHealth is running; the dashboard is not built (run npm run build in frontend/).\n"))
-                .ExcludeFromDescription();
+                .ExcludeFromDescription()
+                .AllowAnonymous();
             return app;
         }
 
@@ -29,7 +31,8 @@ public static class DashboardHosting
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         // Client-side routes (/sensors/s-1) load the app; API and websocket paths never fall back.
-        app.MapFallbackToFile("index.html", new StaticFileOptions { FileProvider = files });
+        // The app and its files are public (the login page is part of it); the data behind it is not.
+        app.MapFallbackToFile("index.html", new StaticFileOptions { FileProvider = files }).AllowAnonymous();
         return app;
     }
 

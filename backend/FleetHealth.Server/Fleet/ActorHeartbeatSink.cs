@@ -8,11 +8,11 @@ namespace FleetHealth.Server.Fleet;
 /// <summary>Every heartbeat goes to its sensor's actor and is acknowledged when the actor's event is durable.</summary>
 internal sealed class ActorHeartbeatSink(SensorFleet fleet) : IHeartbeatSink
 {
-    public async ValueTask<IngestOutcome> SubmitAsync(Heartbeat heartbeat, CancellationToken cancellationToken)
+    public async ValueTask<IngestOutcome> SubmitAsync(Heartbeat heartbeat, string? requiredTag, CancellationToken cancellationToken)
     {
         try
         {
-            return await fleet.Sensor(heartbeat.SensorId).Ask<IngestOutcome>(new SubmitHeartbeat(heartbeat), fleet.AckTimeout, cancellationToken);
+            return await fleet.Sensor(heartbeat.SensorId).Ask<IngestOutcome>(new SubmitHeartbeat(heartbeat, requiredTag), fleet.AckTimeout, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or ActorNotAvailableException or JournalConflictException or NpgsqlException)
         {

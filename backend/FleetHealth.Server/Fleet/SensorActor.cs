@@ -43,11 +43,12 @@ internal sealed class SensorActor(LivenessPolicy policy, bool autoRegister, Time
         switch (message)
         {
             case SubmitHeartbeat submit:
-                var (events, decision) = SensorLiveness.OnHeartbeat(_state, submit.Heartbeat, policy, autoRegister);
+                var (events, decision) = SensorLiveness.OnHeartbeat(_state, submit.Heartbeat, policy, autoRegister, submit.RequiredTag);
                 var outcome = decision switch
                 {
                     HeartbeatDecision.Duplicate => IngestOutcome.Duplicate,
                     HeartbeatDecision.UnknownSensor => IngestOutcome.UnknownSensor,
+                    HeartbeatDecision.OutOfScope => IngestOutcome.OutOfScope,
                     _ => IngestOutcome.Accepted,
                 };
                 PersistThenReply(events, outcome);

@@ -3,8 +3,12 @@ using FleetHealth.Server.Liveness;
 
 namespace FleetHealth.Server.Fleet;
 
-/// <summary>A heartbeat for the sensor actor; the reply (an <see cref="IngestOutcome"/>) comes once it is durable.</summary>
-public sealed record SubmitHeartbeat(Heartbeat Heartbeat);
+/// <summary>
+/// A heartbeat for the sensor actor; the reply (an <see cref="IngestOutcome"/>) comes once it is
+/// durable. <paramref name="RequiredTag"/>: the sender's key is limited to sensors with this tag
+/// (null: any sensor); the sensor decides, since only it knows its tags.
+/// </summary>
+public sealed record SubmitHeartbeat(Heartbeat Heartbeat, string? RequiredTag = null);
 
 /// <summary>Operator: change interval, grace, tags. Replies with the sensor's <see cref="SensorState"/>, or <see cref="SensorUnknown"/>.</summary>
 public sealed record ChangeSensorSettings(SensorSettings Settings);

@@ -1,16 +1,20 @@
 using FleetHealth.Database;
+using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace FleetHealth.Server.Health;
 
-/// <summary>Liveness (<c>/healthz</c>: the process answers) and readiness (<c>/readyz</c>: database reachable, schema current).</summary>
+/// <summary>
+/// Liveness (<c>/healthz</c>: the process answers) and readiness (<c>/readyz</c>: database reachable,
+/// schema current, ingest keys loaded). Both are anonymous, for load balancers and orchestrators.
+/// </summary>
 public static class HealthApi
 {
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("").WithTags("Health");
+        var group = endpoints.MapGroup("").WithTags("Health").AllowAnonymous();
         group.MapGet("/healthz", Live);
         group.MapGet("/readyz", ReadyAsync);
         return group;
@@ -19,7 +23,7 @@ public static class HealthApi
     internal static Ok<HealthReport> Live() => TypedResults.Ok(new HealthReport("up", null, null));
 
     internal static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> ReadyAsync(
-        NpgsqlDataSource dataSource, Migrator migrator, DatabaseReadiness readiness, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, Migrator migrator, DatabaseReadiness readiness, IngestKeyCache keys, CancellationToken cancellationToken)
     {
         int applied;
         try
@@ -33,7 +37,11 @@ public static class HealthApi
             return Unready(new HealthReport("database unreachable", null, migrator.LatestVersion));
         }
 
-        var report = new HealthReport(readiness.IsMigrated && applied >= migrator.LatestVersion ? "ready" : "migrations pending", applied, migrator.LatestVersion);
+        // Until the ingest keys are loaded every heartbeat would get 503: not ready for a load balancer either.
+        var status = !readiness.IsMigrated || applied < migrator.LatestVersion ? "migrations pending"
+            : !keys.IsLoaded ? "loading ingest keys"
+            : "ready";
+        var report = new HealthReport(status, applied, migrator.LatestVersion);
         return report.Status == "ready" ? TypedResults.Ok(report) : Unready(report);
     }
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetHealth.Server.Analytics;
+using FleetHealth.Server.Auth;
 using FleetHealth.Server.Health;
+using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Operations;
 using FleetHealth.Server.Live;
@@ -35,6 +37,17 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(FeedMessage))]
 [JsonSerializable(typeof(ErrorMessage))]
 [JsonSerializable(typeof(PongMessage))]
+[JsonSerializable(typeof(LoginBody))]
+[JsonSerializable(typeof(CurrentOperator))]
+[JsonSerializable(typeof(OperatorList))]
+[JsonSerializable(typeof(OperatorView))]
+[JsonSerializable(typeof(NewOperatorBody))]
+[JsonSerializable(typeof(OperatorCreated))]
+[JsonSerializable(typeof(OperatorChangeBody))]
+[JsonSerializable(typeof(NewIngestKeyBody))]
+[JsonSerializable(typeof(IngestKeyCreated))]
+[JsonSerializable(typeof(IngestKeyList))]
+[JsonSerializable(typeof(IngestKeyView))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,6 +1,8 @@
 using FleetHealth.Server.Analytics;
+using FleetHealth.Server.Auth;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Fleet;
+using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Projection;
 using FleetHealth.Server.Live;
@@ -19,6 +21,8 @@ public static class FleetHealthHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.AddStorage();
+        builder.AddAccessControl();
+        builder.AddIngestKeys();
         builder.AddIngestion();
         builder.AddSerialIngestion();
         builder.AddFleet();

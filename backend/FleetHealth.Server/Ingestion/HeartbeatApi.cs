@@ -1,4 +1,7 @@
+using System.Security.Claims;
+using FleetHealth.Server.Auth;
 using FleetHealth.Server.Hosting;
+using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,12 +10,17 @@ using Npgsql;
 
 namespace FleetHealth.Server.Ingestion;
 
-/// <summary><c>POST /api/v1/heartbeats/{sensorId}</c>: a sensor says it is alive; 202 once that is durable.</summary>
+/// <summary>
+/// <c>POST /api/v1/heartbeats/{sensorId}</c>: a sensor says it is alive; 202 once that is durable.
+/// Only with an ingest key (an operator's cookie does not make a heartbeat), within the key's rate.
+/// </summary>
 public static class HeartbeatApi
 {
     public static RouteGroupBuilder MapHeartbeatApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/heartbeats").WithTags("Heartbeats");
+        var group = endpoints.MapGroup("/api/v1/heartbeats").WithTags("Heartbeats")
+            .RequireAuthorization(AccessPolicies.Sensor)
+            .RequireRateLimiting(IngestRateLimiting.Policy);
         // Catch-all, so that an empty or slash-bearing id reaches validation and gets a 400 that names the fault.
         group.MapPost("/", PostBatchAsync);
         group.MapPost("/{**sensorId}", PostAsync);
@@ -22,6 +30,7 @@ public static class HeartbeatApi
     internal static async Task<Results<Accepted<HeartbeatAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
         string? sensorId,
         HttpRequest request,
+        ClaimsPrincipal key,
         IHeartbeatSink sink,
         DatabaseReadiness readiness,
         TimeProvider clock,
@@ -59,7 +68,7 @@ public static class HeartbeatApi
         IngestOutcome outcome;
         try
         {
-            outcome = await sink.SubmitAsync(heartbeat, cancellationToken);
+            outcome = await sink.SubmitAsync(heartbeat, RequiredTag(key), cancellationToken);
         }
         catch (Exception e) when (e is IngestUnavailableException or NpgsqlException)
         {
@@ -73,6 +82,8 @@ public static class HeartbeatApi
                 $"Sensor '{id}' is not registered and this fleet does not auto-register.",
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Unknown sensor"),
+            IngestOutcome.OutOfScope => TypedResults.Problem(
+                OutOfScope(key), statusCode: StatusCodes.Status403Forbidden, title: "Sensor outside the key's scope"),
             _ => TypedResults.Accepted($"/api/v1/sensors/{id}", new HeartbeatAccepted(id.Value, receivedAt, outcome == IngestOutcome.Duplicate)),
         };
     }
@@ -83,6 +94,7 @@ public static class HeartbeatApi
     /// </summary>
     internal static async Task<Results<Accepted<BatchResult>, JsonHttpResult<BatchResult>, ValidationProblem, ProblemHttpResult>> PostBatchAsync(
         HttpRequest request,
+        ClaimsPrincipal key,
         IHeartbeatSink sink,
         DatabaseReadiness readiness,
         TimeProvider clock,
@@ -127,14 +139,16 @@ public static class HeartbeatApi
             return StorageUnavailable(request.HttpContext, "The database schema is not ready yet.");
         }
 
-        var results = await Task.WhenAll(items.Select((item, index) => SubmitItemAsync(sink, item, index, receivedAt, cancellationToken)));
+        var tag = RequiredTag(key);
+        var results = await Task.WhenAll(items.Select((item, index) => SubmitItemAsync(sink, item, index, receivedAt, tag, cancellationToken)));
         var accepted = results.Count(r => r.Status == StatusCodes.Status202Accepted);
         var duplicates = results.Count(r => r.Duplicate);
         var summary = new BatchResult(accepted - duplicates, duplicates, results.Length - accepted, results);
         return summary.Rejected == 0 ? TypedResults.Accepted((string?)null, summary) : TypedResults.Json(summary, statusCode: StatusCodes.Status207MultiStatus);
     }
 
-    private static async Task<BatchItemResult> SubmitItemAsync(IHeartbeatSink sink, BatchItem? item, int index, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private static async Task<BatchItemResult> SubmitItemAsync(
+        IHeartbeatSink sink, BatchItem? item, int index, DateTimeOffset receivedAt, string? requiredTag, CancellationToken cancellationToken)
     {
         if (item is null)
         {
@@ -154,9 +168,10 @@ public static class HeartbeatApi
 
         try
         {
-            return await sink.SubmitAsync(heartbeat, cancellationToken) switch
+            return await sink.SubmitAsync(heartbeat, requiredTag, cancellationToken) switch
             {
                 IngestOutcome.UnknownSensor => new BatchItemResult(index, id.Value, StatusCodes.Status404NotFound),
+                IngestOutcome.OutOfScope => new BatchItemResult(index, id.Value, StatusCodes.Status403Forbidden),
                 var outcome => new BatchItemResult(index, id.Value, StatusCodes.Status202Accepted, outcome == IngestOutcome.Duplicate),
             };
         }
@@ -165,6 +180,12 @@ public static class HeartbeatApi
             return new BatchItemResult(index, id.Value, StatusCodes.Status503ServiceUnavailable);
         }
     }
+
+    /// <summary>The tag the request's ingest key is limited to, or null for an all-sensor key.</summary>
+    private static string? RequiredTag(ClaimsPrincipal key) => key.FindFirstValue(IngestKeyClaims.Tag);
+
+    private static string OutOfScope(ClaimsPrincipal key) =>
+        $"This ingest key may only send heartbeats for sensors tagged '{RequiredTag(key)}', and this sensor is not.";
 
     private static ProblemHttpResult StorageUnavailable(HttpContext context, string detail)
     {

@@ -11,6 +11,9 @@ public enum IngestOutcome
 
     /// <summary>The sensor is not provisioned and the fleet does not auto-register.</summary>
     UnknownSensor,
+
+    /// <summary>Refused: the ingest key is limited to a tag this (known) sensor does not carry.</summary>
+    OutOfScope,
 }
 
 /// <summary>
@@ -20,5 +23,11 @@ public enum IngestOutcome
 /// </summary>
 public interface IHeartbeatSink
 {
-    ValueTask<IngestOutcome> SubmitAsync(Heartbeat heartbeat, CancellationToken cancellationToken);
+    /// <param name="heartbeat">The heartbeat.</param>
+    /// <param name="requiredTag">
+    /// Set when the sender's ingest key is limited to one tag: a known sensor without it is refused
+    /// (<see cref="IngestOutcome.OutOfScope"/>), an unknown one auto-registers with it. Null: any sensor.
+    /// </param>
+    /// <param name="cancellationToken">Stops waiting (the heartbeat may still become durable).</param>
+    ValueTask<IngestOutcome> SubmitAsync(Heartbeat heartbeat, string? requiredTag, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using FleetHealth.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -22,16 +23,17 @@ public static class LiveApi
     }
 
     /// <summary>
-    /// Maps <c>/ws</c> and the status endpoint. The returned builder is the websocket endpoint's, so
-    /// that a later login can add <c>.RequireAuthorization()</c> to it (the cookie travels with the
-    /// same-origin upgrade request).
+    /// Maps <c>/ws</c> and the status endpoint, for viewers: the session cookie travels with the
+    /// same-origin upgrade request, and a request without a valid one gets 401 before the upgrade.
     /// </summary>
-    public static RouteHandlerBuilder MapLiveApi(this WebApplication app)
+    public static RouteGroupBuilder MapLiveApi(this WebApplication app)
     {
         var keepAlive = app.Services.GetRequiredService<IOptions<LiveOptions>>().Value.KeepAliveSeconds;
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(keepAlive) });
-        app.MapGet("/api/v1/live", Status).WithTags("Live");
-        return app.MapGet("/ws", AcceptAsync).WithTags("Live");
+        var group = app.MapGroup("").WithTags("Live").RequireAuthorization(AccessPolicies.Viewer);
+        group.MapGet("/api/v1/live", Status);
+        group.MapGet("/ws", AcceptAsync);
+        return group;
     }
 
     internal static Ok<LiveStatus> Status(LiveHub hub) => TypedResults.Ok(hub.Status());
@@ -47,7 +49,8 @@ public static class LiveApi
         if (!IsSameOrigin(context.Request))
         {
             // Browsers send Origin on websocket upgrades; refusing other origins keeps other sites'
-            // pages from opening the feed with an operator's cookies once login exists.
+            // pages from opening the feed with an operator's cookie (SameSite=Strict withholds it
+            // too; this holds even for a browser that ignores SameSite).
             return TypedResults.Problem("Cross-origin websocket connections are refused.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden origin");
         }
 

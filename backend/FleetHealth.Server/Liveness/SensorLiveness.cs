@@ -8,6 +8,9 @@ public enum HeartbeatDecision
     Accepted,
     Duplicate,
     UnknownSensor,
+
+    /// <summary>The sender may only beat for sensors with a tag this sensor lacks: nothing is recorded.</summary>
+    OutOfScope,
 }
 
 /// <summary>
@@ -28,12 +31,26 @@ public static class SensorLiveness
 {
     private static readonly IReadOnlyList<SensorEvent> Nothing = [];
 
+    /// <param name="state">The sensor now.</param>
+    /// <param name="heartbeat">The heartbeat, as received.</param>
+    /// <param name="policy">The fleet's rules.</param>
+    /// <param name="autoRegister">Whether an unknown sensor registers on its first heartbeat.</param>
+    /// <param name="requiredTag">
+    /// The sender's key is limited to sensors with this tag (null: any). A known sensor without it
+    /// is refused before anything else is decided (duplicates included); an unknown sensor that
+    /// auto-registers through such a key gets the tag, so the key can keep beating for it.
+    /// </param>
     public static (IReadOnlyList<SensorEvent> Events, HeartbeatDecision Decision) OnHeartbeat(
-        SensorState state, Heartbeat heartbeat, LivenessPolicy policy, bool autoRegister)
+        SensorState state, Heartbeat heartbeat, LivenessPolicy policy, bool autoRegister, string? requiredTag = null)
     {
         if (!state.IsKnown && !autoRegister)
         {
             return (Nothing, HeartbeatDecision.UnknownSensor);
+        }
+
+        if (state.IsKnown && requiredTag is not null && !state.Settings.Tags.Contains(requiredTag, StringComparer.Ordinal))
+        {
+            return (Nothing, HeartbeatDecision.OutOfScope);
         }
 
         var verdict = state.Sequence.Classify(heartbeat.Sequence, out var lost);
@@ -43,10 +60,14 @@ public static class SensorLiveness
         }
 
         var at = heartbeat.ReceivedAt;
-        var events = new List<SensorEvent>(3);
+        var events = new List<SensorEvent>(4);
         if (!state.IsKnown)
         {
             events.Add(new SensorRegistered(at));
+            if (requiredTag is not null)
+            {
+                events.Add(new SettingsChanged(at, SensorSettings.Inherit with { Tags = [requiredTag] }));
+            }
         }
 
         var settings = policy.Resolve(state.Settings);

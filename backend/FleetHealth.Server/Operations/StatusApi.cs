@@ -1,4 +1,5 @@
 using FleetHealth.Actors.Persistence.Postgres;
+using FleetHealth.Server.Auth;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Projection;
 using FleetHealth.Server.Serial;
@@ -11,7 +12,7 @@ public static class StatusApi
 {
     public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/status").WithTags("Operations");
+        var group = endpoints.MapGroup("/api/v1/status").WithTags("Operations").RequireAuthorization(AccessPolicies.Viewer);
         group.MapGet("/", Get);
         return group;
     }

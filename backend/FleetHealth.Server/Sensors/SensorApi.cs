@@ -1,3 +1,4 @@
+using FleetHealth.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetHealth.Server.Sensors;
@@ -10,7 +11,7 @@ public static class SensorApi
 
     public static RouteGroupBuilder MapSensorApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/sensors").WithTags("Sensors");
+        var group = endpoints.MapGroup("/api/v1/sensors").WithTags("Sensors").RequireAuthorization(AccessPolicies.Viewer);
         group.MapGet("/{sensorId}", GetAsync);
         group.MapGet("/", ListAsync);
         group.MapSensorHistory();

@@ -1,4 +1,5 @@
 using FleetHealth.Actors;
+using FleetHealth.Server.Auth;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
@@ -14,7 +15,7 @@ public static class SensorCommandApi
 
     public static RouteGroupBuilder MapSensorCommandApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/sensors/{sensorId}").WithTags("Sensors");
+        var group = endpoints.MapGroup("/api/v1/sensors/{sensorId}").WithTags("Sensors").RequireAuthorization(AccessPolicies.Operator);
         group.MapPut("/settings", PutSettingsAsync);
         group.MapPost("/register", RegisterAsync);
         group.MapPost("/retire", RetireAsync);

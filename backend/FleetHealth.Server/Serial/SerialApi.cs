@@ -1,3 +1,4 @@
+using FleetHealth.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetHealth.Server.Serial;
@@ -7,7 +8,7 @@ public static class SerialApi
 {
     public static RouteGroupBuilder MapSerialApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/serial").WithTags("Serial");
+        var group = endpoints.MapGroup("/api/v1/serial").WithTags("Serial").RequireAuthorization(AccessPolicies.Viewer);
         group.MapGet("/ports", GetPorts);
         return group;
     }

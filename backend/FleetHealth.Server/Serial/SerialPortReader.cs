@@ -166,7 +166,8 @@ internal sealed partial class SerialPortReader(
             {
                 try
                 {
-                    var outcome = await sink.SubmitAsync(heartbeat, stoppingToken);
+                    // No key on a serial line: the physical connection is the trust boundary.
+                    var outcome = await sink.SubmitAsync(heartbeat, requiredTag: null, stoppingToken);
                     status.Dequeued();
                     if (outcome == IngestOutcome.UnknownSensor)
                     {

@@ -1,45 +1,41 @@
 import { useCallback, useEffect, useState } from 'react';
+import { onUnauthorized } from '@/api/http';
 import { env } from '@/config/env';
-import { ServerStatus } from '@/features/health/components/ServerStatus';
-import { AnalyticsPage } from '@/features/analytics/components/AnalyticsPage';
-import { FleetPage } from '@/features/fleet/components/FleetPage';
-import { SensorPage } from '@/features/sensor/components/SensorPage';
-import { SerialPorts } from '@/features/serial/components/SerialPorts';
-import type { LiveFilter } from '@/live/protocol';
-import { useLive } from '@/live/useLive';
-import { ConnectionIndicator } from './ConnectionIndicator';
-import { navigate, useRoute } from './router';
+import { fetchCurrentOperator, signOut, type CurrentOperator } from '@/features/auth/api/session';
+import { LoginPage } from '@/features/auth/components/LoginPage';
+import { Dashboard } from './Dashboard';
 
+type Session =
+  | { state: 'checking' }
+  | { state: 'signed-out'; notice: string | null }
+  | { state: 'signed-in'; operator: CurrentOperator };
+
+/**
+ * Everything sits behind sign-in: the app asks who is signed in, shows the sign-in page until
+ * someone is, and goes back to it whenever any API call answers 401 (the session ended), staying
+ * on the same address so that signing in again returns to the same page.
+ */
 export function App() {
-  const route = useRoute();
-  const { fleet, status, subscribe, watch } = useLive(env.apiBase);
-  const [filter, setFilter] = useState<LiveFilter>({});
-  const open = useCallback((id: string) => navigate(`/sensors/${encodeURIComponent(id)}`), []);
-  const changeFilter = useCallback((next: LiveFilter) => { setFilter(next); subscribe(next); }, [subscribe]);
-  const watchedId = route.page === 'sensor' ? route.sensorId : null;
-  useEffect(() => { watch(watchedId); }, [watchedId, watch]);
+  const [session, setSession] = useState<Session>({ state: 'checking' });
 
-  return (
-    <div className="app">
-      <header>
-        <h1><a href="/" onClick={(e) => { e.preventDefault(); navigate('/'); }}>FleetHealth</a></h1>
-        <nav>
-          <a href="/" aria-current={route.page === 'fleet' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}>Fleet</a>
-          <a href="/analytics" aria-current={route.page === 'analytics' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/analytics'); }}>Analytics</a>
-        </nav>
-        <ConnectionIndicator status={status} feed={fleet.feed} synced={fleet.synced} />
-      </header>
-      <main>
-        {route.page === 'fleet' && <FleetPage apiBase={env.apiBase} fleet={fleet} filter={filter} onFilter={changeFilter} onOpen={open} />}
-        {route.page === 'fleet' && <SerialPorts apiBase={env.apiBase} />}
-        {route.page === 'sensor' && (
-          <SensorPage key={route.sensorId} apiBase={env.apiBase} sensorId={route.sensorId} sensor={fleet.watchedId === route.sensorId ? fleet.watched : null}
-            liveTransitions={fleet.transitions} onBack={() => navigate('/')} />
-        )}
-        {route.page === 'analytics' && <AnalyticsPage apiBase={env.apiBase} onOpen={open} />}
-        {route.page === 'not-found' && <p>No page at <code>{route.path}</code>. <a href="/">Back to the fleet</a>.</p>}
-      </main>
-      <footer><ServerStatus apiBase={env.apiBase} /></footer>
-    </div>
-  );
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchCurrentOperator(env.apiBase, controller.signal)
+      .then((operator) => setSession(operator ? { state: 'signed-in', operator } : { state: 'signed-out', notice: null }))
+      .catch((e: unknown) => { if (!controller.signal.aborted) setSession({ state: 'signed-out', notice: `Cannot reach the server: ${String(e)}` }); });
+    return () => controller.abort();
+  }, []);
+
+  useEffect(() => onUnauthorized(() => setSession((s) => (s.state === 'signed-in' ? { state: 'signed-out', notice: 'Your session has ended; sign in again.' } : s))), []);
+
+  const leave = useCallback(() => {
+    // Signed out here whatever the server answers; a session it could not delete expires on its own.
+    signOut(env.apiBase).catch(() => {}).finally(() => setSession({ state: 'signed-out', notice: 'Signed out.' }));
+  }, []);
+
+  if (session.state === 'checking') return <p className="muted" role="status">Loading…</p>;
+  if (session.state === 'signed-out') {
+    return <LoginPage apiBase={env.apiBase} notice={session.notice} onSignedIn={(operator) => setSession({ state: 'signed-in', operator })} />;
+  }
+  return <Dashboard operator={session.operator} onSignOut={leave} />;
 }

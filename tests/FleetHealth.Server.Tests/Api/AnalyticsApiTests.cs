@@ -9,7 +9,7 @@ namespace FleetHealth.Server.Tests.Api;
 
 public sealed class AnalyticsApiTests(FleetHealthFactory factory) : IClassFixture<FleetHealthFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateTrustedClient();
 
     [Fact]
     public async Task Every_shipped_query_is_listed_with_a_description()

@@ -9,7 +9,7 @@ namespace FleetHealth.Server.Tests.Api;
 
 public sealed class BatchApiTests(FleetHealthFactory factory) : IClassFixture<FleetHealthFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateTrustedClient();
 
     [Fact]
     public async Task A_good_batch_is_202_and_every_beat_is_stored()

@@ -10,7 +10,7 @@ namespace FleetHealth.Server.Tests.Api;
 
 public sealed class HeartbeatApiTests(FleetHealthFactory factory) : IClassFixture<FleetHealthFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateTrustedClient();
 
     [Fact]
     public async Task An_accepted_heartbeat_is_already_in_the_journal_when_202_arrives()

@@ -8,7 +8,7 @@ namespace FleetHealth.Server.Tests.Api;
 
 public sealed class SensorApiTests(FleetHealthFactory factory) : IClassFixture<FleetHealthFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateTrustedClient();
 
     [Fact]
     public async Task An_unknown_sensor_is_404_with_a_problem_body()

@@ -10,7 +10,7 @@ namespace FleetHealth.Server.Tests.Api;
 
 public sealed class SensorCommandApiTests(FleetHealthFactory factory) : IClassFixture<FleetHealthFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateTrustedClient();
 
     [Fact]
     public async Task Settings_are_stored_on_the_sensor_and_shown()

@@ -7,7 +7,7 @@ namespace FleetHealth.Server.Tests.Api;
 /// <summary><c>/api/v1/sensors/{id}/heartbeats</c> and <c>/history</c>: the sensor page's timeline and transitions.</summary>
 public sealed class SensorHistoryApiTests(FleetHealthFactory factory) : IClassFixture<FleetHealthFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateTrustedClient();
 
     private async Task ExecuteAsync(string sql)
     {

@@ -128,7 +128,7 @@ public sealed class SensorActorTests : ActorTestKit
         var sink = new ActorHeartbeatSink(_fleet);
 
         await Assert.ThrowsAsync<IngestUnavailableException>(async () =>
-            await sink.SubmitAsync(new Heartbeat(Id("t-6"), Clock.GetUtcNow(), Sequence: 2), CancellationToken.None));
+            await sink.SubmitAsync(new Heartbeat(Id("t-6"), Clock.GetUtcNow(), Sequence: 2), requiredTag: null, CancellationToken.None));
     }
 
     private static SensorId Id(string text) => SensorId.TryParse(text, out var id, out _) ? id : throw new ArgumentException(text);

@@ -17,12 +17,22 @@ public sealed class LiveServerFixture : IAsyncLifetime
 
     public NpgsqlDataSource DataSource => _database.DataSource;
 
+    /// <summary>A viewer's session token: what a signed-in dashboard's websocket carries.</summary>
+    public string Session { get; private set; } = null!;
+
+    public HttpClient Viewer { get; private set; } = null!;
+
+    public HttpClient Sensors { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
         Server = await ServerProcess.StartAsync(_database.ConnectionString, new Dictionary<string, string> { ["Live:BatchMilliseconds"] = "100", ["Live:CountsMilliseconds"] = "100" });
         await Eventually.Until(() => Server.AnswersAsync("/readyz"), ready => ready, TimeSpan.FromSeconds(30), "readiness");
-        await Eventually.Until(async () => (await Server.Client.GetFromJsonAsync<LiveStatus>("/api/v1/live"))!.Listening, l => l, TimeSpan.FromSeconds(30), "the change feed listens");
+        Session = await Server.SessionAsAsync("viewer");
+        Viewer = Server.CreateClient(session: Session);
+        Sensors = await Server.IngestClientAsync();
+        await Eventually.Until(async () => (await Viewer.GetFromJsonAsync<LiveStatus>("/api/v1/live"))!.Listening, l => l, TimeSpan.FromSeconds(30), "the change feed listens");
     }
 
     public async Task DisposeAsync()
@@ -42,6 +52,7 @@ public sealed class LiveServerFixture : IAsyncLifetime
 public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<LiveServerFixture>
 {
     private readonly ServerProcess _server = fixture.Server;
+    private readonly string _session = fixture.Session;
 
     private static bool HasUpsert(JsonElement delta, string id) =>
         delta.GetProperty("upserts").EnumerateArray().Any(s => s.GetProperty("id").GetString() == id);
@@ -49,13 +60,13 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task A_client_gets_a_snapshot_then_sees_a_new_sensor_appear()
     {
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress);
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session);
         var snapshot = await socket.NextAsync("snapshot");
         Assert.Equal("connect", snapshot.GetProperty("reason").GetString());
         Assert.True(snapshot.GetProperty("complete").GetBoolean());
         Assert.Equal(100_000, snapshot.GetProperty("limit").GetInt32());
 
-        using var post = await _server.Client.PostAsync("/api/v1/heartbeats/live-new-1", null);
+        using var post = await fixture.Sensors.PostAsync("/api/v1/heartbeats/live-new-1", null);
         var delta = await socket.NextAsync("delta", d => HasUpsert(d, "live-new-1"));
 
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
@@ -66,10 +77,10 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task The_client_count_is_reported()
     {
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress);
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session);
         await socket.NextAsync("snapshot");
 
-        var status = await _server.Client.GetFromJsonAsync<LiveStatus>("/api/v1/live");
+        var status = await fixture.Viewer.GetFromJsonAsync<LiveStatus>("/api/v1/live");
 
         Assert.InRange(status!.Clients, 1, 100);
         Assert.True(status.Listening);
@@ -78,7 +89,7 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task Any_writer_of_the_read_model_feeds_the_dashboards_including_transitions()
     {
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress);
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session);
         await socket.NextAsync("snapshot");
 
         // As the projection would: plain SQL from another connection, no server code involved.
@@ -97,7 +108,7 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task A_statement_touching_many_rows_arrives_whole_through_chunked_notifications()
     {
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, "text=bulk-");
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session, "text=bulk-");
         await socket.NextAsync("snapshot");
 
         // 600 ids of 120 characters: about 75 KB of ids, far over one 8000-byte payload.
@@ -119,7 +130,7 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     public async Task Many_changes_of_one_sensor_arrive_as_few_batches_with_the_latest_row()
     {
         await fixture.ExecuteAsync("INSERT INTO sensors (sensor_id) VALUES ('busy-1')");
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, "text=busy-");
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session, "text=busy-");
         await socket.NextAsync("snapshot");
 
         var started = DateTime.UtcNow;
@@ -148,7 +159,7 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     public async Task A_subscription_gets_a_fresh_filtered_snapshot_and_removes_for_sensors_that_leave_it()
     {
         await fixture.ExecuteAsync("INSERT INTO sensors (sensor_id, status, tags) VALUES ('sub-a', 'healthy', '{site:x}'), ('sub-b', 'late', '{site:x}'), ('sub-c', 'late', '{site:y}')");
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress);
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session);
         await socket.NextAsync("snapshot");
 
         await socket.SendAsync("""{"type":"subscribe","filter":{"state":"late","tag":"site:x"}}""");
@@ -165,7 +176,7 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     public async Task Watching_a_sensor_sends_its_full_view_and_its_changes()
     {
         await fixture.ExecuteAsync("INSERT INTO sensors (sensor_id, interval_seconds) VALUES ('watch-1', 30)");
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, "text=watch-");
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session, "text=watch-");
         await socket.NextAsync("snapshot");
 
         await socket.SendAsync("""{"type":"watch","sensorId":"watch-1"}""");
@@ -180,7 +191,7 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task Bad_messages_get_errors_and_the_connection_stays_open()
     {
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress);
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session);
         await socket.NextAsync("snapshot");
 
         await socket.SendAsync("{not json");
@@ -199,7 +210,7 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task An_oversized_frame_closes_the_connection_with_1009()
     {
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress);
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session);
         await socket.NextAsync("snapshot");
 
         await socket.SendAsync($$"""{"type":"ping","id":"{{new string('x', 10_000)}}"}""");
@@ -210,7 +221,7 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task A_flood_of_invalid_messages_closes_the_connection_with_1008()
     {
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress);
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session);
         await socket.NextAsync("snapshot");
 
         for (var i = 0; i < 30 && socket.State == WebSocketState.Open; i++)
@@ -231,10 +242,11 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task Bad_upgrades_are_refused_before_the_handshake()
     {
-        using var plain = await _server.Client.GetAsync("/ws");
-        using var badFilter = await _server.Client.GetAsync("/ws?state=sleepy");
+        using var plain = await fixture.Viewer.GetAsync("/ws");
+        using var badFilter = await fixture.Viewer.GetAsync("/ws?state=sleepy");
         var foreign = new ClientWebSocket();
         foreign.Options.SetRequestHeader("Origin", "http://evil.example");
+        foreign.Options.SetRequestHeader("Cookie", $"{ServerProcess.SessionCookieName}={_session}");
         var error = await Assert.ThrowsAsync<WebSocketException>(() =>
             foreign.ConnectAsync(new UriBuilder(_server.BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri, CancellationToken.None));
 
@@ -246,7 +258,7 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
     [Fact]
     public async Task When_the_feed_connection_is_cut_clients_hear_it_and_get_a_fresh_snapshot_when_it_returns()
     {
-        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress);
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, _session);
         await socket.NextAsync("snapshot");
 
         // As a PostgreSQL restart looks to the listener: its backend goes away.
@@ -257,7 +269,20 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
         var resync = await socket.NextAsync("snapshot", s => s.GetProperty("reason").GetString() == "resync");
         Assert.True(resync.GetProperty("live").GetBoolean());
 
-        using var post = await _server.Client.PostAsync("/api/v1/heartbeats/after-resync-1", null);
+        using var post = await fixture.Sensors.PostAsync("/api/v1/heartbeats/after-resync-1", null);
         await socket.NextAsync("delta", d => HasUpsert(d, "after-resync-1"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not-a-session")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task A_websocket_without_a_valid_session_is_refused_with_401_before_the_upgrade(string? session)
+    {
+        var error = await Assert.ThrowsAsync<WebSocketException>(() => LiveSocket.ConnectAsync(_server.BaseAddress, session));
+        using var plain = await _server.CreateClient(session: session).GetAsync("/ws");
+
+        Assert.Contains("401", error.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, plain.StatusCode);
     }
 }

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using FleetHealth.Testing;
 
 namespace FleetHealth.Server.Tests.Live;
 
@@ -20,9 +21,15 @@ internal sealed class LiveSocket : IAsyncDisposable
 
     public ClientWebSocket Socket => _socket;
 
-    public static async Task<LiveSocket> ConnectAsync(Uri baseAddress, string query = "", bool startReading = true)
+    /// <summary>Opens <c>/ws</c> with the session cookie <paramref name="session"/> (none when null), as a signed-in dashboard does.</summary>
+    public static async Task<LiveSocket> ConnectAsync(Uri baseAddress, string? session, string query = "", bool startReading = true)
     {
         var socket = new LiveSocket();
+        if (session is not null)
+        {
+            socket._socket.Options.SetRequestHeader("Cookie", $"{ServerProcess.SessionCookieName}={session}");
+        }
+
         var uri = new UriBuilder(baseAddress) { Scheme = "ws", Path = "/ws", Query = query }.Uri;
         await socket._socket.ConnectAsync(uri, CancellationToken.None);
         if (startReading)

@@ -15,9 +15,11 @@ public sealed class SlowClientTests(IsolatedDatabase db) : IClassFixture<Isolate
             ["Live:BatchMilliseconds"] = "20",
             ["Live:OutgoingQueueLength"] = "4",
         });
-        await Eventually.Until(async () => (await server.AnswersAsync("/readyz")) && (await server.Client.GetFromJsonAsync<LiveStatus>("/api/v1/live"))!.Listening,
-            ok => ok, TimeSpan.FromSeconds(30), "ready and listening");
-        await using var socket = await LiveSocket.ConnectAsync(server.BaseAddress, startReading: false);
+        await Eventually.Until(() => server.AnswersAsync("/readyz"), ok => ok, TimeSpan.FromSeconds(30), "ready");
+        var session = await server.SessionAsAsync("viewer");
+        var viewer = server.CreateClient(session: session);
+        await Eventually.Until(async () => (await viewer.GetFromJsonAsync<LiveStatus>("/api/v1/live"))!.Listening, ok => ok, TimeSpan.FromSeconds(30), "listening");
+        await using var socket = await LiveSocket.ConnectAsync(server.BaseAddress, session, startReading: false);
 
         // Each round changes 2000 sensors with long ids (~400 KB per delta); the socket buffers fill,
         // then the bounded queue, and the hub drops the client instead of buffering more.
@@ -30,9 +32,9 @@ public sealed class SlowClientTests(IsolatedDatabase db) : IClassFixture<Isolate
         {
             await using var touch = db.DataSource.CreateCommand("UPDATE sensors SET heartbeat_count = heartbeat_count + 1");
             await touch.ExecuteNonQueryAsync();
-            return (await server.Client.GetFromJsonAsync<LiveStatus>("/api/v1/live"))!;
+            return (await viewer.GetFromJsonAsync<LiveStatus>("/api/v1/live"))!;
         }, s => s.SlowClientsDropped >= 1, TimeSpan.FromSeconds(60), "the slow client is dropped");
 
-        await Eventually.Until(async () => (await server.Client.GetFromJsonAsync<LiveStatus>("/api/v1/live"))!.Clients, c => c == 0, TimeSpan.FromSeconds(15), "the dropped client is gone");
+        await Eventually.Until(async () => (await viewer.GetFromJsonAsync<LiveStatus>("/api/v1/live"))!.Clients, c => c == 0, TimeSpan.FromSeconds(15), "the dropped client is gone");
     }
 }

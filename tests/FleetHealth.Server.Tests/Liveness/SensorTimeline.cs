@@ -24,9 +24,9 @@ internal sealed class SensorTimeline(LivenessPolicy? policy = null, bool autoReg
 
     public IEnumerable<StatusChanged> Transitions => Events.OfType<StatusChanged>();
 
-    public HeartbeatDecision Beat(long? sequence = null, ReportedStatus status = ReportedStatus.Ok, DateTimeOffset? sentAt = null)
+    public HeartbeatDecision Beat(long? sequence = null, ReportedStatus status = ReportedStatus.Ok, DateTimeOffset? sentAt = null, string? requiredTag = null)
     {
-        var (events, decision) = SensorLiveness.OnHeartbeat(State, new Heartbeat(Id, Now, sequence, sentAt, status), Policy, autoRegister);
+        var (events, decision) = SensorLiveness.OnHeartbeat(State, new Heartbeat(Id, Now, sequence, sentAt, status), Policy, autoRegister, requiredTag);
         Record(events);
         return decision;
     }

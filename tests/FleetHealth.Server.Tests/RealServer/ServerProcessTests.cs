@@ -16,8 +16,8 @@ public sealed class ServerProcessTests(IsolatedDatabase db) : IClassFixture<Isol
         await using var server = await ServerProcess.StartAsync(db.ConnectionString);
         await Eventually.Until(() => server.AnswersAsync("/readyz"), ready => ready, TimeSpan.FromSeconds(30), "readiness");
 
-        using var post = await server.Client.PostAsync("/api/v1/heartbeats/loopback-1", null);
-        var sensor = await server.Client.GetFromJsonAsync<SensorView>("/api/v1/sensors/loopback-1");
+        using var post = await (await server.IngestClientAsync()).PostAsync("/api/v1/heartbeats/loopback-1", null);
+        var sensor = await (await server.ClientAsAsync("viewer")).GetFromJsonAsync<SensorView>("/api/v1/sensors/loopback-1");
 
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
         Assert.Equal(1, sensor!.HeartbeatCount);
@@ -30,13 +30,16 @@ public sealed class ServerProcessTests(IsolatedDatabase db) : IClassFixture<Isol
         await using var server = await ServerProcess.StartAsync(unreachable);
 
         using var ready = await server.Client.GetAsync("/readyz");
-        using var post = await server.Client.PostAsync("/api/v1/heartbeats/nowhere-1", null);
+        // A well-formed key: without the database it can be neither accepted nor refused.
+        var sensor = server.CreateClient(ingestKey: $"fhk_0123456789ab_{new string('A', 43)}");
+        using var post = await sensor.PostAsync("/api/v1/heartbeats/nowhere-1", null);
 
         Assert.True(await server.AnswersAsync("/healthz"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Equal("database unreachable", (await ready.Content.ReadFromJsonAsync<HealthReport>())!.Status);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode);
         Assert.True(post.Headers.RetryAfter is not null, "a 503 tells the sensor when to retry");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await sensor.PostAsync("/api/v1/sensors/nowhere-1/retire", null)).StatusCode);
     }
 
     [Fact]
@@ -52,7 +55,7 @@ public sealed class ServerProcessTests(IsolatedDatabase db) : IClassFixture<Isol
         }
 
         await Eventually.Until(() => server.AnswersAsync("/readyz"), ok => ok, TimeSpan.FromSeconds(30), "readiness after the database appears");
-        using var post = await server.Client.PostAsync("/api/v1/heartbeats/late-1", null);
+        using var post = await (await server.IngestClientAsync()).PostAsync("/api/v1/heartbeats/late-1", null);
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
     }
 

@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using FleetHealth.Serial;
+using FleetHealth.Server.Auth;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
+using FleetHealth.Server.Tests.Hosting;
 using FleetHealth.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -30,7 +32,7 @@ public sealed class SerialMultiPortTests(MigratedDatabase db) : IClassFixture<Mi
             b.UseSetting("Serial:Ports:1:Baud", "9600");
             b.UseSetting("Serial:Ports:1:DefaultSensorId", "line-two");
         });
-        _client = _factory.CreateClient();
+        _client = await _factory.CreateClientAsAsync(OperatorRoles.Viewer);
     }
 
     public async Task DisposeAsync()

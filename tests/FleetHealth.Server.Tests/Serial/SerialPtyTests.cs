@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
 using System.Text;
 using FleetHealth.Serial;
+using FleetHealth.Server.Auth;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
+using FleetHealth.Server.Tests.Hosting;
 using FleetHealth.Simulator;
 using FleetHealth.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -29,7 +31,7 @@ public sealed class SerialPtyTests(MigratedDatabase db) : IClassFixture<Migrated
             b.UseSetting("Serial:Ports:0:Baud", "115200");
             b.UseSetting("Serial:Ports:0:DefaultSensorId", "uart-default");
         });
-        _client = _factory.CreateClient();
+        _client = await _factory.CreateClientAsAsync(OperatorRoles.Viewer);
         await PortAsync(p => p.Connected, "the reader opens the pty");
     }
 

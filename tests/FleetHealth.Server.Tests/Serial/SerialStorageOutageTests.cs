@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
 using FleetHealth.Serial;
+using FleetHealth.Server.Auth;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
+using FleetHealth.Server.Tests.Hosting;
 using FleetHealth.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -45,7 +47,7 @@ public sealed class SerialStorageOutageTests(MigratedDatabase db) : IClassFixtur
                 });
             });
         });
-        _client = _factory.CreateClient();
+        _client = await _factory.CreateClientAsAsync(OperatorRoles.Viewer);
         await PortAsync(p => p.Connected, "the reader opens the pty");
     }
 
@@ -114,9 +116,9 @@ public sealed class SerialStorageOutageTests(MigratedDatabase db) : IClassFixtur
             set => _unknown = value;
         }
 
-        public ValueTask<IngestOutcome> SubmitAsync(Heartbeat heartbeat, CancellationToken cancellationToken) =>
+        public ValueTask<IngestOutcome> SubmitAsync(Heartbeat heartbeat, string? requiredTag, CancellationToken cancellationToken) =>
             _down ? throw new NpgsqlException("storage is down (test)")
             : _unknown ? ValueTask.FromResult(IngestOutcome.UnknownSensor)
-            : Inner.SubmitAsync(heartbeat, cancellationToken);
+            : Inner.SubmitAsync(heartbeat, requiredTag, cancellationToken);
     }
 }

@@ -3,7 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FleetHealth.Server.Auth;
+using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Sensors;
+using FleetHealth.Server.Tests.Hosting;
 using FleetHealth.Simulator;
 using FleetHealth.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -31,7 +34,8 @@ public sealed class OfflineReplayTests(MigratedDatabase db) : IClassFixture<Migr
     public async Task Beats_queued_while_the_server_is_down_all_arrive_once_it_is_up()
     {
         var port = FreePort.Next();
-        await using var simulation = Simulate(port, sensors: 20, prefix: "outage-");
+        var (_, key) = await new IngestKeyStore(db.DataSource).CreateAsync("simulator", null, "tests", CancellationToken.None);
+        await using var simulation = Simulate(port, sensors: 20, prefix: "outage-", key: key);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = simulation.RunAsync(stop.Token);
 
@@ -52,6 +56,8 @@ public sealed class OfflineReplayTests(MigratedDatabase db) : IClassFixture<Migr
         Assert.True(simulation.Stats.Retries > 0);
         Assert.Equal(simulation.Stats.Sent, simulation.Stats.Acked);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var viewer = await server.CreateOperatorAsync(OperatorRoles.Viewer);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/auth/login", new LoginBody(viewer, TestAccess.Password))).StatusCode);
         for (var i = 0; i < simulation.Fleet.Ids.Count; i++)
         {
             var sensor = await client.GetFromJsonAsync<SensorView>($"/api/v1/sensors/{simulation.Fleet.Ids[i]}");
@@ -160,7 +166,7 @@ public sealed class OfflineReplayTests(MigratedDatabase db) : IClassFixture<Migr
 
     private static List<long> LongRange(long count) => [.. Enumerable.Range(0, (int)count).Select(i => (long)i)];
 
-    private Simulation Simulate(int port, int sensors, string prefix, string duration = "4s")
+    private Simulation Simulate(int port, int sensors, string prefix, string duration = "4s", string? key = null)
     {
         var options = SimulatorArgs.Parse(
             [
@@ -176,7 +182,7 @@ public sealed class OfflineReplayTests(MigratedDatabase db) : IClassFixture<Migr
             out var error,
             out _);
         Assert.Null(error);
-        var transport = new HttpBeatTransport(options!.Url!, null, 0, options.Concurrency, _log);
+        var transport = new HttpBeatTransport(options!.Url!, key, 0, options.Concurrency, _log);
         return new Simulation(options, transport, TextWriter.Null);
     }
 }

@@ -16,6 +16,22 @@ public class SimulatorArgsTests
         Assert.Equal(0, o.Batch);
     }
 
+    [Fact]
+    public void The_ingest_key_comes_from_the_environment_unless_the_command_line_gives_one()
+    {
+        var fromEnvironment = SimulatorArgs.Parse(["--url", "http://x"], out _, out _, environmentKey: "fhk-env");
+        var fromArgs = SimulatorArgs.Parse(["--url", "http://x", "--key", "fhk-arg"], out _, out _, environmentKey: "fhk-env");
+        var serial = SimulatorArgs.Parse(["--serial", "/dev/pts/9"], out var serialError, out _, environmentKey: "fhk-env");
+        var bad = SimulatorArgs.Parse(["--url", "http://x"], out var badError, out _, environmentKey: "two words");
+
+        Assert.Equal("fhk-env", fromEnvironment!.Key);
+        Assert.Equal("fhk-arg", fromArgs!.Key);
+        Assert.Null(serialError);
+        Assert.Null(serial!.Key);
+        Assert.Null(bad);
+        Assert.Contains(SimulatorArgs.KeyVariable, badError, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--interval=250ms --jitter 0.5 --dropout 0.02 --fault=0.01 --death-rate 0.001 --seed 7 --batch 100 --duration 1m")]
     [InlineData("--serial /dev/pts/9 --baud 9600 --sensors 100000")]

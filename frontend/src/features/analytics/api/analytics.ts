@@ -1,10 +1,11 @@
+import { apiFetch } from '@/api/http';
 export type Row = Record<string, unknown>;
 
 export const num = (v: unknown): number | null =>
   typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : null;
 
 export async function fetchQuery(apiBase: string, name: string, signal?: AbortSignal): Promise<Row[]> {
-  const response = await fetch(`${apiBase}/api/v1/analytics/${name}`, { signal });
+  const response = await apiFetch(`${apiBase}/api/v1/analytics/${name}`, { signal });
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
   const body = (await response.json()) as { rows?: unknown };
   return Array.isArray(body.rows) ? (body.rows as Row[]) : [];

@@ -1,3 +1,4 @@
+import { apiFetch } from '@/api/http';
 /** The fleet overview's numbers from the named analytics queries. */
 export interface FleetSummary {
   /** Share of non-retired sensors silent for over 10 minutes (silent_share, fleet row). */
@@ -31,7 +32,7 @@ export function summarize(silentShare: unknown, intervals: unknown, lifespan: un
 }
 
 async function query(apiBase: string, name: string, signal?: AbortSignal): Promise<unknown> {
-  const response = await fetch(`${apiBase}/api/v1/analytics/${name}`, { signal });
+  const response = await apiFetch(`${apiBase}/api/v1/analytics/${name}`, { signal });
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
   return response.json();
 }

@@ -1,3 +1,4 @@
+import { apiFetch } from '@/api/http';
 export interface HeartbeatPoint { receivedAt: string; intervalSeconds?: number | null; status: string; sequence?: number | null; lostBefore: number }
 export interface StateChange { id: number; from: string; to: string; at: string; reason: string }
 export interface Episode { state: string; from: number; to: number; ongoing: boolean }
@@ -29,7 +30,7 @@ export function downtimeEpisodes(changes: StateChange[], now: number): Episode[]
 }
 
 async function get<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(url, { signal });
+  const response = await apiFetch(url, { signal });
   if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
   return (await response.json()) as T;
 }

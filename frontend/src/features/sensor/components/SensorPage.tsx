@@ -5,13 +5,18 @@ import { ago, duration, number, time } from '@/ui/format';
 import { histogram } from '@/ui/histogram';
 import { StateBadge } from '@/ui/StateBadge';
 import { stateColour } from '@/ui/states';
+import { commandFor, sendSensorCommand } from '../api/sensorCommands';
 import { downtimeEpisodes, fetchHeartbeats, fetchHistory, type HeartbeatPoint, type StateChange } from '../api/sensorData';
 
 type Span = 'hour' | 'day';
 
-/** One sensor: live detail (watched over the websocket), heartbeat timeline, interval histogram, history. */
-export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, onBack }: {
-  apiBase: string; sensorId: string; sensor: SensorView | null; liveTransitions: LiveTransition[]; onBack: () => void;
+/**
+ * One sensor: live detail (watched over the websocket), heartbeat timeline, interval histogram,
+ * history. With `canOperate`, the retire / reactivate control (hidden for viewers; the server
+ * refuses them anyway).
+ */
+export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, canOperate, onBack }: {
+  apiBase: string; sensorId: string; sensor: SensorView | null; liveTransitions: LiveTransition[]; canOperate: boolean; onBack: () => void;
 }) {
   const [span, setSpan] = useState<Span>('hour');
   const [beats, setBeats] = useState<HeartbeatPoint[]>([]);
@@ -53,6 +58,7 @@ export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, onBack 
           {sensor.retiredAt && <><dt>Retired</dt><dd>{time(sensor.retiredAt)}</dd></>}
         </dl>
       )}
+      {sensor && canOperate && <SensorControls apiBase={apiBase} sensorId={sensorId} status={sensor.status} />}
       {error && <p className="error">{error}</p>}
       <div className="span-picker" role="group" aria-label="Time span">
         <button type="button" aria-pressed={span === 'hour'} onClick={() => setSpan('hour')}>Last hour</button>
@@ -81,5 +87,25 @@ export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, onBack 
         )}
       </section>
     </article>
+  );
+}
+
+/** The operator's control: one button, for the command this state allows; the watched view shows the result. */
+function SensorControls({ apiBase, sensorId, status }: { apiBase: string; sensorId: string; status: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const command = commandFor(status);
+  const run = () => {
+    setBusy(true);
+    sendSensorCommand(apiBase, sensorId, command)
+      .then(() => setError(null))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <div className="sensor-controls" data-testid="sensor-controls">
+      <button type="button" disabled={busy} onClick={run} data-testid={`sensor-${command}`}>{command === 'retire' ? 'Retire sensor' : 'Reactivate sensor'}</button>
+      {error && <span className="error" role="alert">{error}</span>}
+    </div>
   );
 }

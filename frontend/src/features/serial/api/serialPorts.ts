@@ -1,3 +1,4 @@
+import { apiFetch } from '@/api/http';
 /** One serial port as GET /api/v1/serial/ports describes it. */
 export interface SerialPort {
   device: string;
@@ -35,7 +36,7 @@ export function totalDropped(port: SerialPort): number {
 }
 
 export async function fetchSerialPorts(apiBase: string, signal?: AbortSignal): Promise<SerialPort[]> {
-  const response = await fetch(`${apiBase}/api/v1/serial/ports`, { signal });
+  const response = await apiFetch(`${apiBase}/api/v1/serial/ports`, { signal });
   if (!response.ok) throw new Error(`serial ports answered ${response.status}`);
   return parseSerialPorts(await response.json());
 }

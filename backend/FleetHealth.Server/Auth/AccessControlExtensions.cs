@@ -1,0 +1,42 @@
+using FleetHealth.Server.IngestKeys;
+using Microsoft.AspNetCore.Authentication;
+
+namespace FleetHealth.Server.Auth;
+
+/// <summary>
+/// Who may do what: two authentication schemes (the operators' session cookie, the sensors'
+/// ingest key), neither of them the default, so a request is authenticated only by the scheme its
+/// endpoint's policy names (<see cref="AccessPolicies"/>).
+/// </summary>
+internal static class AccessControlExtensions
+{
+    public static void AddAccessControl(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<OperatorStore>();
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<Passwords>();
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, IngestKeyAuthenticationHandler>(IngestKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAccessPolicies();
+        builder.Services.AddIngestRateLimiting();
+    }
+
+    /// <summary>
+    /// Authorization (which authenticates with the endpoint's scheme), then the rate limiter, so the
+    /// limiter sees the ingest key and unauthenticated requests never reach a key's bucket.
+    /// </summary>
+    public static WebApplication UseAccessControl(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+}

@@ -1,0 +1,27 @@
+namespace FleetHealth.Server.Auth;
+
+/// <summary>
+/// The session cookie: HttpOnly (page scripts cannot read it), SameSite=Strict (browsers do not
+/// send it with requests that start on another site: the CSRF defence of every cookie-authenticated
+/// endpoint), Secure when the request came over HTTPS, expiring with its session.
+/// </summary>
+public static class SessionCookie
+{
+    public const string Name = "fh_session";
+
+    public static void Append(HttpContext context, string token, DateTimeOffset expires) =>
+        context.Response.Cookies.Append(Name, token, Options(context, expires));
+
+    public static void Delete(HttpContext context) =>
+        context.Response.Cookies.Delete(Name, Options(context, DateTimeOffset.UnixEpoch));
+
+    private static CookieOptions Options(HttpContext context, DateTimeOffset expires) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = context.Request.IsHttps,
+        Path = "/",
+        Expires = expires,
+        IsEssential = true,
+    };
+}

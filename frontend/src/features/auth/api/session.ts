@@ -1,0 +1,60 @@
+import { apiFetch, jsonBody, problemMessage } from '@/api/http';
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+/** Who is signed in (GET /api/v1/auth/me, POST /api/v1/auth/login). */
+export interface CurrentOperator {
+  user: string;
+  role: Role;
+}
+
+const roles: readonly Role[] = ['viewer', 'operator', 'admin'];
+
+export function parseOperator(body: unknown): CurrentOperator {
+  const o = body as { user?: unknown; role?: unknown };
+  if (typeof o?.user !== 'string' || !roles.includes(o.role as Role)) throw new Error('the server did not say who is signed in');
+  return { user: o.user, role: o.role as Role };
+}
+
+/** Operators and admins change sensors; viewers only look (the server enforces it either way). */
+export const canOperate = (role: Role): boolean => role === 'operator' || role === 'admin';
+
+export const isAdmin = (role: Role): boolean => role === 'admin';
+
+/** The signed-in operator, or null when there is no session (a 401 here is an answer, not an event). */
+export async function fetchCurrentOperator(apiBase: string, signal?: AbortSignal): Promise<CurrentOperator | null> {
+  const response = await fetch(`${apiBase}/api/v1/auth/me`, { credentials: 'same-origin', signal });
+  if (response.status === 401) return null;
+  if (!response.ok) throw new Error(`HTTP ${response.status} asking who is signed in`);
+  return parseOperator(await response.json());
+}
+
+/** Asks whether the session still stands; when it does not, the app hears it (a 401 event) and shows the sign-in page. */
+export async function checkSession(apiBase: string): Promise<void> {
+  await apiFetch(`${apiBase}/api/v1/auth/me`);
+}
+
+export type SignInResult = { ok: true; operator: CurrentOperator } | { ok: false; message: string };
+
+/** What to tell someone whose sign-in failed; never which of name or password was wrong. */
+export function signInFailure(status: number, body: unknown, retryAfter: string | null): string {
+  if (status === 401) return 'Wrong user name or password.';
+  if (status === 429) {
+    const seconds = Number(retryAfter);
+    return Number.isFinite(seconds) && seconds > 0 ? `Too many failed attempts; try again in ${seconds} s.` : 'Too many failed attempts; try again later.';
+  }
+  return problemMessage(status, body);
+}
+
+export async function signIn(apiBase: string, user: string, password: string): Promise<SignInResult> {
+  const response = await fetch(`${apiBase}/api/v1/auth/login`, { credentials: 'same-origin', ...jsonBody('POST', { user, password }) });
+  let body: unknown = null;
+  try { body = await response.json(); } catch { /* no body */ }
+  return response.ok
+    ? { ok: true, operator: parseOperator(body) }
+    : { ok: false, message: signInFailure(response.status, body, response.headers.get('retry-after')) };
+}
+
+export async function signOut(apiBase: string): Promise<void> {
+  await fetch(`${apiBase}/api/v1/auth/logout`, { method: 'POST', credentials: 'same-origin' });
+}
