@@ -48,25 +48,29 @@ export function changesSince(state: { version: number; resetVersion: number; rec
 
 /**
  * The table rows after some sensors changed, without re-sorting everything: the changed ids are
- * taken out, and their current rows (if they still exist and match) put back by binary search.
- * O(n + k log n) instead of O(n log n) for k changes among n rows.
+ * taken out, their current rows (if they still exist and match) sorted among themselves, and the
+ * two sorted runs merged in one pass. O(n + k log k) for k changes among n rows.
  */
 export function updateRows(previous: LiveSensor[], changed: Set<string>, sensors: Map<string, LiveSensor>, filter: LiveFilter, sort: Sort): LiveSensor[] {
   if (changed.size === 0) return previous;
-  const rows = previous.filter((r) => !changed.has(r.id));
   const direction = sort.descending ? -1 : 1;
   const order = (a: LiveSensor, b: LiveSensor) => direction * compare(a, b, sort.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const incoming: LiveSensor[] = [];
   for (const id of changed) {
     const row = sensors.get(id);
-    if (!row || !matches(row, filter)) continue;
-    let lo = 0;
-    let hi = rows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (order(rows[mid]!, row) < 0) lo = mid + 1; else hi = mid;
-    }
-    rows.splice(lo, 0, row);
+    if (row && matches(row, filter)) incoming.push(row);
   }
+  incoming.sort(order);
+  const rows: LiveSensor[] = new Array(previous.length + incoming.length);
+  let n = 0;
+  let next = 0;
+  for (const row of previous) {
+    if (changed.has(row.id)) continue;
+    while (next < incoming.length && order(incoming[next]!, row) < 0) rows[n++] = incoming[next++]!;
+    rows[n++] = row;
+  }
+  while (next < incoming.length) rows[n++] = incoming[next++]!;
+  rows.length = n;
   return rows;
 }
 
