@@ -8,6 +8,7 @@ using FleetHealth.Server.Projection;
 using FleetHealth.Server.Live;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
+using FleetHealth.Server.Tags;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddFleetHealth();
@@ -23,6 +24,7 @@ app.MapHealthApi();
 app.MapHeartbeatApi();
 app.MapSensorApi();
 app.MapSensorCommandApi();
+app.MapTagApi();
 app.MapSerialApi();
 app.MapAnalyticsApi();
 app.MapStatusApi();

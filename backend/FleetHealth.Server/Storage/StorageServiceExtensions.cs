@@ -30,6 +30,7 @@ internal static class StorageServiceExtensions
             sp.GetRequiredService<NpgsqlDataSource>(), MigrationSource.Embedded, sp.GetRequiredService<ILogger<Migrator>>()));
         builder.Services.AddSingleton<DatabaseReadiness>();
         builder.Services.AddHostedService<MigrationService>();
+        builder.Services.AddHostedService<ChangeFeedListener>();
     }
 
     private static bool IsParsable(string connectionString)

@@ -1,17 +1,18 @@
-using FleetHealth.Server.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace FleetHealth.Server.Live;
+namespace FleetHealth.Server.Storage;
 
 /// <summary>
-/// Holds one dedicated (unpooled) connection that LISTENs on the change feed channel and hands
-/// every notification to the <see cref="LiveHub"/>. When the connection is lost (PostgreSQL
-/// restarts, a network cut), it reconnects with exponential backoff, and the hub then resyncs
-/// every client from a fresh snapshot, since notifications sent meanwhile are lost.
+/// Holds one dedicated (unpooled) connection per node that LISTENs on every channel its
+/// <see cref="IChangeFeedSubscriber"/>s name and hands each notification to the subscribers of its
+/// channel. When the connection is lost (PostgreSQL restarts, a network cut), it reconnects with
+/// exponential backoff and then tells every subscriber it listens again, since notifications sent
+/// meanwhile are lost: each subscriber catches up its own way (the live hub resyncs its clients,
+/// the tag settings are reloaded).
 /// </summary>
 internal sealed partial class ChangeFeedListener(
-    LiveHub hub,
+    IEnumerable<IChangeFeedSubscriber> subscribers,
     DatabaseReadiness readiness,
     IOptions<DatabaseOptions> database,
     ILogger<ChangeFeedListener> logger) : BackgroundService
@@ -38,6 +39,7 @@ internal sealed partial class ChangeFeedListener(
             ApplicationName = ApplicationName,
             KeepAlive = 15,
         }.ConnectionString;
+        var byChannel = subscribers.GroupBy(s => s.Channel, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         var backoff = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -45,14 +47,29 @@ internal sealed partial class ChangeFeedListener(
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, e) => hub.OnNotification(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {ChangeFeedPayload.Channel}", connection))
+                connection.Notification += (_, e) =>
                 {
+                    if (byChannel.TryGetValue(e.Channel, out var targets))
+                    {
+                        foreach (var target in targets)
+                        {
+                            target.OnNotification(e.Payload);
+                        }
+                    }
+                };
+                foreach (var channel in byChannel.Keys)
+                {
+                    // Channel names are constants of this build, never input.
+                    await using var listen = new NpgsqlCommand($"LISTEN {channel}", connection);
                     await listen.ExecuteNonQueryAsync(stoppingToken);
+                    LogListening(channel);
                 }
 
-                LogListening(ChangeFeedPayload.Channel);
-                hub.OnFeedUp();
+                foreach (var subscriber in byChannel.Values.SelectMany(s => s))
+                {
+                    subscriber.OnListening();
+                }
+
                 backoff = TimeSpan.FromMilliseconds(200);
                 while (true)
                 {
@@ -70,7 +87,11 @@ internal sealed partial class ChangeFeedListener(
             }
             catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
             {
-                hub.OnFeedDown();
+                foreach (var subscriber in byChannel.Values.SelectMany(s => s))
+                {
+                    subscriber.OnLost();
+                }
+
                 LogLost(e.Message, backoff);
                 try
                 {
