@@ -13,13 +13,13 @@ namespace FleetHealth.Server.Fleet;
 /// transition stamped with its true deadline). The rules come from <see cref="FleetPolicy.Current"/>
 /// at each decision; a change of its tags' settings re-evaluates the deadline the same way.
 /// </summary>
-internal sealed class SensorActor(FleetPolicy rules, bool autoRegister, TimeProvider clock) : PersistentActor
+internal sealed class SensorActor(FleetPolicy rules, bool autoRegister, int snapshotEvery, TimeProvider clock) : PersistentActor
 {
     private const string DeadlineTimer = "deadline";
 
     private SensorState _state = SensorState.Unknown;
 
-    protected override int SnapshotEvery => 500;
+    protected override int SnapshotEvery => snapshotEvery;
 
     protected override object? CreateSnapshot() => _state;
 

@@ -25,9 +25,10 @@ public sealed class SensorFleet
         Options = options.Value;
         Policy = policy;
         var autoRegister = Options.AutoRegister;
+        var snapshotEvery = Options.SnapshotEvery;
         var clock = system.Clock;
         // No passivation: an idle sensor's timer is what turns it late, stale and dead.
-        _props = Props.Create(() => new SensorActor(policy, autoRegister, clock)).WithPassivation(false);
+        _props = Props.Create(() => new SensorActor(policy, autoRegister, snapshotEvery, clock)).WithPassivation(false);
     }
 
     public LivenessOptions Options { get; }
