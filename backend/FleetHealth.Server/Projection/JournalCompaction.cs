@@ -62,6 +62,12 @@ internal sealed partial class JournalCompaction(
         {
             var offset = await writer.OffsetAsync(ReadModelProjectionName.Value, cancellationToken);
             var streams = await CandidatesAsync(settings.StreamsPerBatch, cancellationToken);
+            if (streams.Count == 0 && _cursor.Length > 0)
+            {
+                _cursor = ""; // past the last stream: start the next round
+                streams = await CandidatesAsync(settings.StreamsPerBatch, cancellationToken);
+            }
+
             _cursor = streams.Count < settings.StreamsPerBatch ? "" : streams[^1].PersistenceId;
             long deleted = 0;
             foreach (var (persistenceId, snapshotAt, deletedTo) in streams)

@@ -27,7 +27,7 @@ public sealed class RebuildTests(MigratedDatabase db) : IClassFixture<MigratedDa
         for (var s = 0; s < 5; s++)
         {
             // Recent, so that heartbeat retention (30 days by the real clock, as the command runs) keeps them.
-            var t = new SensorTimeline(start: DateTimeOffset.UtcNow.AddHours(-3));
+            var t = new SensorTimeline(start: DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds()));
             for (var i = 0; i < 8; i++)
             {
                 t.Beat(sequence: (i * 2) + (s % 2));
