@@ -5,6 +5,7 @@ import { AnalyticsPage } from '@/features/analytics/components/AnalyticsPage';
 import { FleetPage } from '@/features/fleet/components/FleetPage';
 import { SensorPage } from '@/features/sensor/components/SensorPage';
 import { SerialPorts } from '@/features/serial/components/SerialPorts';
+import { TagSettingsPage } from '@/features/tags/components/TagSettingsPage';
 import type { LiveFilter } from '@/live/protocol';
 import { useLive } from '@/live/useLive';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -26,6 +27,7 @@ export function App() {
         <nav>
           <a href="/" aria-current={route.page === 'fleet' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}>Fleet</a>
           <a href="/analytics" aria-current={route.page === 'analytics' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/analytics'); }}>Analytics</a>
+          <a href="/tags" aria-current={route.page === 'tags' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/tags'); }}>Tags</a>
         </nav>
         <ConnectionIndicator status={status} feed={fleet.feed} synced={fleet.synced} />
       </header>
@@ -37,6 +39,7 @@ export function App() {
             liveTransitions={fleet.transitions} onBack={() => navigate('/')} />
         )}
         {route.page === 'analytics' && <AnalyticsPage apiBase={env.apiBase} onOpen={open} />}
+        {route.page === 'tags' && <TagSettingsPage apiBase={env.apiBase} />}
         {route.page === 'not-found' && <p>No page at <code>{route.path}</code>. <a href="/">Back to the fleet</a>.</p>}
       </main>
       <footer><ServerStatus apiBase={env.apiBase} /></footer>

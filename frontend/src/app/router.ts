@@ -4,12 +4,14 @@ export type Route =
   | { page: 'fleet' }
   | { page: 'sensor'; sensorId: string }
   | { page: 'analytics' }
+  | { page: 'tags' }
   | { page: 'not-found'; path: string };
 
 /** Client-side routes (the server answers every non-API path with the app). */
 export function parseRoute(path: string): Route {
   if (path === '/' || path === '') return { page: 'fleet' };
   if (path === '/analytics') return { page: 'analytics' };
+  if (path === '/tags') return { page: 'tags' };
   const sensor = /^\/sensors\/([^/]+)$/.exec(path);
   if (sensor?.[1]) return { page: 'sensor', sensorId: decodeURIComponent(sensor[1]) };
   return { page: 'not-found', path };
