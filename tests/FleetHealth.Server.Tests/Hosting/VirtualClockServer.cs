@@ -53,17 +53,7 @@ public sealed class VirtualClockServer(string connectionString, VirtualClock clo
     public async Task CaughtUpAsync(NpgsqlDataSource db)
     {
         await QuiesceAsync();
-        await Eventually.Until(
-            async () =>
-            {
-                await using var command = db.CreateCommand("""
-                    SELECT (SELECT coalesce(max(ordering), 0) FROM journal) - coalesce((SELECT "offset" FROM projection_offsets WHERE projection = 'read-model'), 0)
-                    """);
-                return (long)(await command.ExecuteScalarAsync())!;
-            },
-            lag => lag == 0,
-            TimeSpan.FromSeconds(60),
-            "the projection catches up with the journal");
+        await Eventually.Until(() => ProjectionLag.EventsAsync(db), lag => lag == 0, TimeSpan.FromSeconds(60), "the projection catches up with the journal");
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

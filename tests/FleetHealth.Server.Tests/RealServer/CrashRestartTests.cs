@@ -45,9 +45,7 @@ public sealed class CrashRestartTests(IsolatedDatabase db) : IClassFixture<Isola
             await server.DisposeAsync();
 
             server = await ServerProcess.StartAsync(db.ConnectionString, settings);
-            await Eventually.Until(
-                () => ScalarAsync("SELECT (SELECT coalesce(max(ordering), 0) FROM journal) - coalesce((SELECT \"offset\" FROM projection_offsets WHERE projection = 'read-model'), 0)"),
-                lag => lag == 0, TimeSpan.FromSeconds(60), "the restarted projection catches up");
+            await Eventually.Until(() => ProjectionLag.EventsAsync(db.DataSource), lag => lag == 0, TimeSpan.FromSeconds(60), "the restarted projection catches up");
 
             var stored = await ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id LIKE 'crash-%'");
             Assert.Equal(await ScalarAsync("SELECT count(*) FROM journal WHERE manifest = 'sensor.heartbeat.v1' AND persistence_id LIKE 'sensor/crash-%'"), stored);
