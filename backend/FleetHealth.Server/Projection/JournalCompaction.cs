@@ -42,8 +42,8 @@ internal sealed partial class JournalCompaction(
 
     /// <summary>
     /// Examines the next <see cref="CompactionOptions.StreamsPerBatch"/> sensor streams (wrapping
-    /// around) and deletes what may go; returns the streams examined and events deleted. Skips
-    /// (0, 0) when another node compacts or a rebuild runs.
+    /// around) and deletes what may go; returns the streams that had something to examine and the
+    /// events deleted. Skips (0, 0) when another node compacts or a rebuild runs.
     /// </summary>
     public async Task<(int Streams, long Deleted)> CompactBatchAsync(CancellationToken cancellationToken)
     {
@@ -61,14 +61,14 @@ internal sealed partial class JournalCompaction(
         try
         {
             var offset = await writer.OffsetAsync(ReadModelProjectionName.Value, cancellationToken);
-            var streams = await CandidatesAsync(settings.StreamsPerBatch, cancellationToken);
-            if (streams.Count == 0 && _cursor.Length > 0)
+            var (streams, last) = await CandidatesAsync(settings.StreamsPerBatch, cancellationToken);
+            if (last is null && _cursor.Length > 0)
             {
                 _cursor = ""; // past the last stream: start the next round
-                streams = await CandidatesAsync(settings.StreamsPerBatch, cancellationToken);
+                (streams, last) = await CandidatesAsync(settings.StreamsPerBatch, cancellationToken);
             }
 
-            _cursor = streams.Count < settings.StreamsPerBatch ? "" : streams[^1].PersistenceId;
+            _cursor = last ?? "";
             long deleted = 0;
             foreach (var (persistenceId, snapshotAt, deletedTo) in streams)
             {
@@ -116,30 +116,39 @@ internal sealed partial class JournalCompaction(
         }
     }
 
-    /// <summary>Sensor streams after the cursor whose snapshot leaves something before it, and whose transition rows all carry sequence numbers.</summary>
-    private async Task<List<(string PersistenceId, long SnapshotAt, long DeletedTo)>> CandidatesAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next page of sensor streams with a snapshot, after the cursor: those whose snapshot leaves
+    /// something before it and whose transition rows all carry sequence numbers, and the page's last
+    /// stream (null when the page is empty), from which the next page starts.
+    /// </summary>
+    private async Task<(List<(string PersistenceId, long SnapshotAt, long DeletedTo)> Streams, string? Last)> CandidatesAsync(int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT s.persistence_id, s.sequence_nr, coalesce(d.deleted_to, 0)
+            SELECT s.persistence_id, s.sequence_nr, coalesce(d.deleted_to, 0),
+                   coalesce(d.deleted_to, 0) < s.sequence_nr - 1
+                   AND NOT EXISTS (SELECT 1 FROM state_changes sc
+                                   WHERE sc.sensor_id = substr(s.persistence_id, {SensorFleet.IdPrefix.Length + 1}) AND sc.sequence_nr IS NULL)
             FROM (SELECT persistence_id, max(sequence_nr) AS sequence_nr FROM snapshots
                   WHERE starts_with(persistence_id, '{SensorFleet.IdPrefix}') AND persistence_id > $1
                   GROUP BY persistence_id ORDER BY persistence_id LIMIT $2) s
             LEFT JOIN journal_deletions d USING (persistence_id)
-            WHERE coalesce(d.deleted_to, 0) < s.sequence_nr - 1
-              AND NOT EXISTS (SELECT 1 FROM state_changes sc
-                              WHERE sc.sensor_id = substr(s.persistence_id, {SensorFleet.IdPrefix.Length + 1}) AND sc.sequence_nr IS NULL)
             ORDER BY s.persistence_id
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _cursor });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var streams = new List<(string, long, long)>();
+        string? last = null;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            streams.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            last = reader.GetString(0);
+            if (reader.GetBoolean(3))
+            {
+                streams.Add((last, reader.GetInt64(1), reader.GetInt64(2)));
+            }
         }
 
-        return streams;
+        return (streams, last);
     }
 
     /// <summary>
