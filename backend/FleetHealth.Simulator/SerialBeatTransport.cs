@@ -1,4 +1,5 @@
 using System.Text;
+using FleetHealth.Serial;
 
 namespace FleetHealth.Simulator;
 
@@ -10,7 +11,7 @@ namespace FleetHealth.Simulator;
 internal sealed class SerialBeatTransport(string device, int baud, TextWriter log) : IBeatTransport
 {
     private readonly Lock _lock = new();
-    private SerialDevice? _port;
+    private TermiosSerialPort? _port;
     private bool _failing;
 
     public int MaxBatch => 1;
@@ -27,7 +28,7 @@ internal sealed class SerialBeatTransport(string device, int baud, TextWriter lo
         {
             try
             {
-                _port ??= SerialDevice.Open(device, baud);
+                _port ??= TermiosSerialPort.Open(device, baud);
                 _port.Write(bytes);
                 _failing = false;
                 return Task.FromResult(Same(beats.Count, Delivery.Delivered));

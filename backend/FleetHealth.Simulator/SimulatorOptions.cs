@@ -1,4 +1,5 @@
 using System.Globalization;
+using FleetHealth.Serial;
 
 namespace FleetHealth.Simulator;
 
@@ -75,8 +76,6 @@ internal static class SimulatorArgs
           --report D           summary period (default 10s)
           --seq-start N        first sequence number (default: shortest intervals since the Unix epoch, so reruns count up)
         """;
-
-    private static readonly int[] Bauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
 
     /// <summary>Returns the options, or null with <paramref name="error"/> set (or with <paramref name="help"/> true).</summary>
     public static SimulatorOptions? Parse(IReadOnlyList<string> args, out string? error, out bool help)
@@ -230,9 +229,9 @@ internal static class SimulatorArgs
             return "Give either --url or --serial, not both.";
         }
 
-        if (o.SerialDevice is not null && !Bauds.Contains(o.Baud))
+        if (o.SerialDevice is not null && !TermiosSerialPort.Speeds.ContainsKey(o.Baud))
         {
-            return $"--baud {o.Baud} is not a standard rate ({string.Join(", ", Bauds)}).";
+            return $"--baud {o.Baud} is not a standard rate ({string.Join(", ", TermiosSerialPort.Speeds.Keys)}).";
         }
 
         if (o.SerialDevice is not null && (o.Batch > 0 || o.Key is not null))

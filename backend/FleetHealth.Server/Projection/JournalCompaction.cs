@@ -159,10 +159,13 @@ internal sealed partial class JournalCompaction(
     private async Task<long> DeletableToAsync(
         string persistenceId, long deletedTo, long snapshotAt, long offset, DateTimeOffset keptFrom, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT sequence_nr, ordering, manifest, payload FROM journal
-            WHERE persistence_id = $1 AND sequence_nr > $2 AND sequence_nr <= $3
-            ORDER BY sequence_nr LIMIT $4
+        // An ordering the projection passed over as a hole (projection_gaps) may still be applied: not passed yet.
+        await using var command = dataSource.CreateCommand($"""
+            SELECT j.sequence_nr, j.ordering, j.manifest, j.payload,
+                   EXISTS (SELECT 1 FROM projection_gaps g WHERE g.projection = '{ReadModelProjectionName.Value}' AND g.ordering = j.ordering)
+            FROM journal j
+            WHERE j.persistence_id = $1 AND j.sequence_nr > $2 AND j.sequence_nr <= $3
+            ORDER BY j.sequence_nr LIMIT $4
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = persistenceId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = deletedTo });
@@ -173,6 +176,7 @@ internal sealed partial class JournalCompaction(
         while (await reader.ReadAsync(cancellationToken))
         {
             if (reader.GetInt64(1) > offset
+                || reader.GetBoolean(4)
                 || serializer.Deserialize(reader.GetString(2), reader.GetFieldValue<byte[]>(3)) is not SensorEvent e
                 || e.At >= keptFrom)
             {

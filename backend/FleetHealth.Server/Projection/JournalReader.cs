@@ -17,11 +17,29 @@ public sealed class JournalReader(NpgsqlDataSource dataSource, EventSerializer s
 {
     public async Task<List<JournalEntry>> ReadAfterAsync(long offset, int limit, CancellationToken cancellationToken)
     {
-        var entries = new List<JournalEntry>(Math.Min(limit, 4096));
         await using var command = dataSource.CreateCommand(
             "SELECT ordering, persistence_id, manifest, payload, written_at, sequence_nr FROM journal WHERE ordering > $1 ORDER BY ordering LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = offset });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return await ReadAsync(command, limit, cancellationToken);
+    }
+
+    /// <summary>Events whose orderings <paramref name="projection"/> passed over as holes (their writes committed late), oldest first.</summary>
+    public async Task<List<JournalEntry>> ReadInGapsAsync(string projection, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT j.ordering, j.persistence_id, j.manifest, j.payload, j.written_at, j.sequence_nr
+            FROM projection_gaps g JOIN journal j ON j.ordering = g.ordering
+            WHERE g.projection = $1 ORDER BY j.ordering LIMIT $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return await ReadAsync(command, limit, cancellationToken);
+    }
+
+    private async Task<List<JournalEntry>> ReadAsync(NpgsqlCommand command, int limit, CancellationToken cancellationToken)
+    {
+        var entries = new List<JournalEntry>(Math.Min(limit, 4096));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -16,10 +16,25 @@ public sealed class ProjectionOptions
     public int IdlePollMilliseconds { get; set; } = 20;
 
     /// <summary>
-    /// How long a hole in the journal's ordering is waited for: an ordering is taken when a write
-    /// starts, so a slower transaction can commit a lower one after a higher one is visible. Past
-    /// this, the hole is taken to be a rolled-back write and passed over.
+    /// How long a hole in the journal's ordering is waited for before the projection moves on: an
+    /// ordering is taken when a write starts, so a slower transaction can commit a lower one after a
+    /// higher one is visible. A hole passed over is remembered and applied if its write commits
+    /// later (see <see cref="GapRetentionSeconds"/>), so this bounds the lag a rolled-back write
+    /// causes, not correctness.
     /// </summary>
     [Range(100, 600_000)]
-    public int GapTimeoutMilliseconds { get; set; } = 10_000;
+    public int GapTimeoutMilliseconds { get; set; } = 1000;
+
+    /// <summary>How often passed-over holes are looked for again.</summary>
+    [Range(10, 600_000)]
+    public int GapRecheckMilliseconds { get; set; } = 500;
+
+    /// <summary>
+    /// How long a passed-over hole is looked for before it counts as a rolled-back write. Must exceed
+    /// the longest a journal transaction can take to commit (the writer's command timeout).
+    /// </summary>
+    [Range(1, 86_400 * 7)]
+    public int GapRetentionSeconds { get; set; } = 3600;
+
+    public TimeSpan GapRetention => TimeSpan.FromSeconds(GapRetentionSeconds);
 }

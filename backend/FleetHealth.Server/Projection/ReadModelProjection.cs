@@ -24,8 +24,9 @@ internal sealed partial class ReadModelProjection(
 {
     private const long LeaderLockKey = 0x46485052_4F4A4543; // "FHPROJEC"
 
-    private ProjectionStatus _status = new(false, 0, 0, 0, 0, 0, null);
+    private ProjectionStatus _status = new(false, 0, 0, 0, 0, 0, 0, 0, null);
     private long _skippedGaps;
+    private long _lateEvents;
 
     public ProjectionStatus Status => _status;
 
@@ -63,8 +64,15 @@ internal sealed partial class ReadModelProjection(
         var settings = options.Value;
         DateTimeOffset? gapSeen = null;
         var lastLeaseCheck = clock.GetUtcNow();
+        var lastGapCheck = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (clock.GetUtcNow() - lastGapCheck >= TimeSpan.FromMilliseconds(settings.GapRecheckMilliseconds))
+            {
+                await RecheckGapsAsync(settings, stoppingToken);
+                lastGapCheck = clock.GetUtcNow();
+            }
+
             if (clock.GetUtcNow() - lastLeaseCheck > TimeSpan.FromSeconds(5))
             {
                 // The lock lives as long as this connection; make sure it still does.
@@ -84,7 +92,7 @@ internal sealed partial class ReadModelProjection(
             if (contiguous > 0)
             {
                 gapSeen = null;
-                var batch = entries.Take(contiguous).Select(e => e.Projected).OfType<ProjectedEvent>().ToList();
+                var batch = ReadModelWriter.Projectable(entries.Take(contiguous));
                 var newOffset = entries[contiguous - 1].Ordering;
                 await writer.ApplyAsync(ReadModelProjectionName.Value, offset, newOffset, batch, stoppingToken, retention.KeptFrom());
                 _status = _status with { Offset = newOffset, LastError = null };
@@ -100,9 +108,9 @@ internal sealed partial class ReadModelProjection(
                 {
                     var skipTo = entries[0].Ordering - 1;
                     LogGapSkipped(offset + 1, skipTo);
-                    await writer.ApplyAsync(ReadModelProjectionName.Value, offset, skipTo, [], stoppingToken);
+                    await writer.SkipAsync(ReadModelProjectionName.Value, offset, skipTo, stoppingToken);
                     _skippedGaps += skipTo - offset;
-                    _status = _status with { Offset = skipTo, SkippedGaps = _skippedGaps };
+                    _status = _status with { Offset = skipTo, SkippedGaps = _skippedGaps, OpenGaps = _status.OpenGaps + (skipTo - offset) };
                     gapSeen = null;
                     continue;
                 }
@@ -118,6 +126,28 @@ internal sealed partial class ReadModelProjection(
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(settings.IdlePollMilliseconds, 10)), clock, stoppingToken);
             }
         }
+    }
+
+    /// <summary>Applies events whose passed-over orderings have appeared since, and forgets holes past their retention.</summary>
+    private async Task RecheckGapsAsync(ProjectionOptions settings, CancellationToken stoppingToken)
+    {
+        var open = await writer.ExpireGapsAsync(ReadModelProjectionName.Value, settings.GapRetention, stoppingToken);
+        while (open > 0)
+        {
+            var late = await journal.ReadInGapsAsync(ReadModelProjectionName.Value, settings.BatchSize, stoppingToken);
+            if (late.Count == 0)
+            {
+                break;
+            }
+
+            var offset = await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken);
+            await writer.ApplyLateAsync(ReadModelProjectionName.Value, offset, late, stoppingToken);
+            LogLateApplied(late.Count, late[0].Ordering, late[^1].Ordering);
+            _lateEvents += late.Count;
+            open -= late.Count;
+        }
+
+        _status = _status with { OpenGaps = open, LateEvents = _lateEvents };
     }
 
     private static async Task<bool> TryLeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -145,6 +175,9 @@ internal sealed partial class ReadModelProjection(
     [LoggerMessage(LogLevel.Warning, "Read-model projection failed; retrying")]
     private partial void LogFailed(Exception exception);
 
-    [LoggerMessage(LogLevel.Warning, "Journal orderings {From}..{To} never appeared (rolled-back writes); passed over")]
+    [LoggerMessage(LogLevel.Information, "Journal orderings {From}..{To} did not appear in time (rolled back, or still committing); passed over and watched")]
     private partial void LogGapSkipped(long from, long to);
+
+    [LoggerMessage(LogLevel.Information, "Applied {Count} journal events that committed after their orderings were passed over ({From}..{To})")]
+    private partial void LogLateApplied(int count, long from, long to);
 }

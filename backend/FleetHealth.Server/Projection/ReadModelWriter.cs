@@ -12,7 +12,7 @@ namespace FleetHealth.Server.Projection;
 /// A few round trips per batch whatever its size: one read of the touched rows, one upsert of them,
 /// one binary COPY each for heartbeats and transitions, one offset write.
 /// </summary>
-public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
+public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
 {
     /// <summary>The applied offset of <paramref name="projection"/> (0 before its first batch).</summary>
     public async Task<long> OffsetAsync(string projection, CancellationToken cancellationToken)
@@ -42,6 +42,8 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
     /// ends by setting the offset: readers see the old tables until the commit, then the new ones
     /// (DELETE, not TRUNCATE, so that nobody is locked out meanwhile; the price is dead rows for
     /// vacuum). A projection running meanwhile finds its offset moved and carries on from it.
+    /// Holes in the ordering next to events younger than <paramref name="gapRetention"/> become open
+    /// gaps, as if the projection had passed them (a write may still be committing).
     /// </summary>
     /// <remarks>
     /// Each sensor's row starts from its latest snapshot and takes only the events after it, so
@@ -52,7 +54,8 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
     /// they are the only record of that history (see <see cref="JournalCompaction"/>). Compaction
     /// waits while a rebuild runs (a shared advisory lock).
     /// </remarks>
-    public async Task<long> RebuildAsync(string projection, JournalReader journal, SensorSnapshots snapshots, int batchSize, DateTimeOffset heartbeatsFrom, CancellationToken cancellationToken)
+    public async Task<long> RebuildAsync(
+        string projection, JournalReader journal, SensorSnapshots snapshots, int batchSize, TimeSpan gapRetention, DateTimeOffset heartbeatsFrom, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -68,6 +71,12 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await using (var forget = new NpgsqlCommand("DELETE FROM projection_gaps WHERE projection = $1", connection, transaction))
+        {
+            forget.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
+            await forget.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         var rebuild = new Replay(heartbeatsFrom);
         await foreach (var chunk in snapshots.ReadLatestAsync(connection, transaction, batchSize, cancellationToken))
         {
@@ -80,6 +89,7 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
         }
 
         long offset = 0;
+        var recent = DateTimeOffset.UtcNow - gapRetention;
         while (true)
         {
             var entries = await journal.ReadAfterAsync(offset, batchSize, cancellationToken);
@@ -88,8 +98,17 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
                 break;
             }
 
-            await ApplyEventsAsync(connection, transaction, [.. entries.Select(e => e.Projected).OfType<ProjectedEvent>()], rebuild, cancellationToken);
-            offset = entries[^1].Ordering;
+            foreach (var entry in entries)
+            {
+                if (entry.Ordering > offset + 1 && entry.WrittenAt > recent)
+                {
+                    await RecordGapsAsync(connection, transaction, projection, offset + 1, entry.Ordering - 1, cancellationToken);
+                }
+
+                offset = entry.Ordering;
+            }
+
+            await ApplyEventsAsync(connection, transaction, Projectable(entries), rebuild, cancellationToken);
         }
 
         await using (var set = new NpgsqlCommand("""
@@ -105,6 +124,9 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
         return offset;
     }
+
+    /// <summary>The sensor events among <paramref name="entries"/>, with their sensor ids and sequence numbers (other streams are skipped).</summary>
+    internal static List<ProjectedEvent> Projectable(IEnumerable<JournalEntry> entries) => [.. entries.Select(e => e.Projected).OfType<ProjectedEvent>()];
 
     private static async Task ApplyEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ProjectedEvent> batch, Replay replay, CancellationToken cancellationToken)
     {

@@ -17,11 +17,13 @@ public static class RebuildCommand
     public static async Task<int> RunAsync(IServiceProvider services)
     {
         await services.GetRequiredService<Migrator>().MigrateAsync();
+        var options = services.GetRequiredService<IOptions<ProjectionOptions>>().Value;
         var offset = await services.GetRequiredService<ReadModelWriter>().RebuildAsync(
             ReadModelProjectionName.Value,
             services.GetRequiredService<JournalReader>(),
             services.GetRequiredService<SensorSnapshots>(),
-            services.GetRequiredService<IOptions<ProjectionOptions>>().Value.BatchSize,
+            options.BatchSize,
+            options.GapRetention,
             services.GetRequiredService<HeartbeatRetention>().KeptFrom(),
             CancellationToken.None);
         Console.WriteLine($"read model rebuilt from the journal up to ordering {offset}");

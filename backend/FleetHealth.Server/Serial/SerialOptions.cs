@@ -1,3 +1,4 @@
+using FleetHealth.Serial;
 using FleetHealth.Server.Sensors;
 using Microsoft.Extensions.Options;
 

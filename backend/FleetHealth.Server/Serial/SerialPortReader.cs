@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using FleetHealth.Serial;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;

@@ -88,7 +88,7 @@ public sealed class CompactionTests(IsolatedDatabase db) : IClassFixture<Isolate
                 remaining.Count(e => e.Event is HeartbeatRecorded beat && beat.At >= keptFrom));
 
             await server.Services.GetRequiredService<ReadModelWriter>().RebuildAsync(
-                "read-model", server.Services.GetRequiredService<JournalReader>(), server.Services.GetRequiredService<SensorSnapshots>(), 100, keptFrom, CancellationToken.None);
+                "read-model", server.Services.GetRequiredService<JournalReader>(), server.Services.GetRequiredService<SensorSnapshots>(), 100, TimeSpan.FromHours(1), keptFrom, CancellationToken.None);
 
             Assert.Equal(before, await TablesAsync(keptFrom));
 

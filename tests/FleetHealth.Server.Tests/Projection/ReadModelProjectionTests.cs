@@ -83,6 +83,66 @@ public sealed class ReadModelProjectionTests(MigratedDatabase db) : IClassFixtur
         Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id = 'rolled-2'"));
     }
 
+    [Fact]
+    public async Task A_write_that_commits_after_its_hole_was_passed_over_is_still_applied()
+    {
+        await using var slow = await db.DataSource.OpenConnectionAsync();
+        await using var slowTx = await slow.BeginTransactionAsync();
+        var held = await InsertAsync(slow, slowTx, Beat("late-1", 0));
+        var after = await AppendAsync(Beat("late-2", 1));
+        await using var running = await StartAsync(gapTimeoutMs: 200);
+        await Eventually.Until(() => Task.FromResult(running.Projection.Status), s => s.Offset >= after && s.OpenGaps >= 1, TimeSpan.FromSeconds(10), "the projection passes the hole and watches it");
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM projection_gaps WHERE ordering = {held}"));
+
+        await slowTx.CommitAsync();
+
+        await Eventually.Until(() => ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id = 'late-1'"), n => n == 1, TimeSpan.FromSeconds(10), "the late event is applied");
+        var status = running.Projection.Status;
+        Assert.True(status.LateEvents >= 1);
+        Assert.Equal(1L, await ScalarAsync("SELECT heartbeat_count FROM sensors WHERE sensor_id = 'late-1'"));
+        Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM projection_gaps WHERE ordering = {held}"));
+        Assert.True(status.Offset >= after);
+    }
+
+    [Fact]
+    public async Task A_passed_over_hole_is_remembered_across_a_restart_and_applied_once()
+    {
+        await using var slow = await db.DataSource.OpenConnectionAsync();
+        await using var slowTx = await slow.BeginTransactionAsync();
+        await InsertAsync(slow, slowTx, Beat("restart-late-1", 0));
+        var after = await AppendAsync(Beat("restart-late-2", 1));
+        await using (var first = await StartAsync(gapTimeoutMs: 200))
+        {
+            await Eventually.Until(() => Task.FromResult(first.Projection.Status), s => s.Offset >= after && s.OpenGaps >= 1, TimeSpan.FromSeconds(10), "the first run passes the hole");
+        }
+
+        await slowTx.CommitAsync();
+        await using var second = await StartAsync(gapTimeoutMs: 200);
+
+        await Eventually.Until(() => ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id = 'restart-late-1'"), n => n == 1, TimeSpan.FromSeconds(10), "the restarted projection applies the late event");
+        await Eventually.Until(() => Task.FromResult(second.Projection.Status), s => s.LateEvents >= 1, TimeSpan.FromSeconds(5), "the status counts it");
+        Assert.Equal(1L, await ScalarAsync("SELECT heartbeat_count FROM sensors WHERE sensor_id = 'restart-late-1'"));
+    }
+
+    [Fact]
+    public async Task A_hole_older_than_the_retention_counts_as_rolled_back_and_is_forgotten()
+    {
+        long rolledBack;
+        await using (var failed = await db.DataSource.OpenConnectionAsync())
+        await using (var failedTx = await failed.BeginTransactionAsync())
+        {
+            rolledBack = await InsertAsync(failed, failedTx, Beat("expired-1", 0));
+            await failedTx.RollbackAsync();
+        }
+
+        var after = await AppendAsync(Beat("expired-2", 1));
+        await using var running = await StartAsync(gapTimeoutMs: 200, gapRetentionSeconds: 1);
+
+        await Eventually.Until(() => Task.FromResult(running.Projection.Status), s => s.Offset >= after, TimeSpan.FromSeconds(10), "the hole is passed over");
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM projection_gaps WHERE ordering = {rolledBack}"));
+        await Eventually.Until(() => ScalarAsync($"SELECT count(*) FROM projection_gaps WHERE ordering = {rolledBack}"), n => n == 0, TimeSpan.FromSeconds(10), "the expired hole is forgotten");
+    }
+
     private static (string Sensor, SensorEvent Event) Beat(string sensor, int i) =>
         (sensor, new HeartbeatRecorded(T0.AddSeconds(i), i, null, ReportedStatus.Ok, null, null, null, null, false, 0, 0, false));
 
@@ -108,7 +168,7 @@ public sealed class ReadModelProjectionTests(MigratedDatabase db) : IClassFixtur
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task<RunningProjection> StartAsync(int gapTimeoutMs = 10_000)
+    private async Task<RunningProjection> StartAsync(int gapTimeoutMs = 10_000, int gapRetentionSeconds = 3600)
     {
         var readiness = new DatabaseReadiness();
         readiness.MarkMigrated();
@@ -118,7 +178,7 @@ public sealed class ReadModelProjectionTests(MigratedDatabase db) : IClassFixtur
             db.DataSource,
             readiness,
             new HeartbeatRetention(Microsoft.Extensions.Options.Options.Create(new ReadModelOptions { HeartbeatRetentionDays = 3650 }), TimeProvider.System),
-            Microsoft.Extensions.Options.Options.Create(new ProjectionOptions { IdlePollMilliseconds = 10, GapTimeoutMilliseconds = gapTimeoutMs }),
+            Microsoft.Extensions.Options.Options.Create(new ProjectionOptions { IdlePollMilliseconds = 10, GapTimeoutMilliseconds = gapTimeoutMs, GapRecheckMilliseconds = 50, GapRetentionSeconds = gapRetentionSeconds }),
             TimeProvider.System,
             NullLogger<ReadModelProjection>.Instance);
         await projection.StartAsync(CancellationToken.None);

@@ -49,7 +49,7 @@ public sealed class RebuildTests(MigratedDatabase db) : IClassFixture<MigratedDa
         var incremental = await SnapshotAsync();
         await db.DataSource.CreateCommand("UPDATE sensors SET heartbeat_count = heartbeat_count + 100").ExecuteNonQueryAsync(); // damage it
 
-        var rebuiltTo = await writer.RebuildAsync("read-model", journal, new SensorSnapshots(serializer), 1000, DateTimeOffset.MinValue, CancellationToken.None);
+        var rebuiltTo = await writer.RebuildAsync("read-model", journal, new SensorSnapshots(serializer), 1000, TimeSpan.FromHours(1), DateTimeOffset.MinValue, CancellationToken.None);
 
         Assert.Equal(offset, rebuiltTo);
         Assert.Equal(incremental, await SnapshotAsync());

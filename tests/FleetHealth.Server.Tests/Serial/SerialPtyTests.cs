@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
+using FleetHealth.Serial;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
 using FleetHealth.Simulator;

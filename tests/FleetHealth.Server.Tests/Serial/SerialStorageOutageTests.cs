@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using FleetHealth.Serial;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;

@@ -1,4 +1,4 @@
-using FleetHealth.Server.Serial;
+using FleetHealth.Serial;
 
 namespace FleetHealth.Server.Tests.Serial;
 

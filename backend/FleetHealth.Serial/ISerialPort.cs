@@ -1,4 +1,4 @@
-namespace FleetHealth.Server.Serial;
+namespace FleetHealth.Serial;
 
 /// <summary>An open serial device: raw bytes in and out. Failures (device gone, hung up) throw <see cref="IOException"/>.</summary>
 public interface ISerialPort : IDisposable
@@ -8,15 +8,4 @@ public interface ISerialPort : IDisposable
 
     /// <summary>Writes all of <paramref name="data"/>.</summary>
     void Write(ReadOnlySpan<byte> data);
-}
-
-/// <summary>Opens serial devices; a seam so the reader can be tested without hardware.</summary>
-public interface ISerialPortFactory
-{
-    ISerialPort Open(string device, int baud);
-}
-
-internal sealed class TermiosSerialPortFactory : ISerialPortFactory
-{
-    public ISerialPort Open(string device, int baud) => TermiosSerialPort.Open(device, baud);
 }

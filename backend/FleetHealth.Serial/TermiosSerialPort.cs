@@ -1,12 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace FleetHealth.Server.Serial;
+namespace FleetHealth.Serial;
 
 /// <summary>
 /// A serial port on Linux through termios (libc by P/Invoke): opened non-blocking without
 /// becoming the controlling terminal, switched to raw mode (<c>cfmakeraw</c>) at the configured
-/// baud, read with a timeout through <c>poll(2)</c>. Works the same on a UART, a USB serial
-/// adapter and a pseudo-terminal.
+/// baud, read with a timeout through <c>poll(2)</c>, written waiting for room through <c>poll(2)</c>.
+/// Works the same on a UART, a USB serial adapter and a pseudo-terminal. Not thread-safe: one
+/// reader or writer at a time.
 /// </summary>
 public sealed class TermiosSerialPort : ISerialPort
 {
@@ -87,6 +88,7 @@ public sealed class TermiosSerialPort : ISerialPort
         }
     }
 
+    /// <inheritdoc />
     public int Read(byte[] buffer, TimeSpan timeout)
     {
         ObjectDisposedException.ThrowIf(_fd < 0, this);
@@ -127,6 +129,8 @@ public sealed class TermiosSerialPort : ISerialPort
         throw new IOException($"{_device}: hung up.");
     }
 
+    /// <inheritdoc />
+    /// <exception cref="IOException">The device failed, hung up, or took no byte for a second (nobody reading).</exception>
     public void Write(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_fd < 0, this);
@@ -161,6 +165,7 @@ public sealed class TermiosSerialPort : ISerialPort
         }
     }
 
+    /// <summary>Closes the device; safe to call twice.</summary>
     public void Dispose()
     {
         var fd = Interlocked.Exchange(ref _fd, -1);
