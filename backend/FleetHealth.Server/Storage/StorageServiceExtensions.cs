@@ -21,6 +21,9 @@ internal static class StorageServiceExtensions
             {
                 MaxPoolSize = options.MaxPoolSize,
                 ApplicationName = "fleethealth",
+                // Day boundaries in SQL (heartbeat partitions: 'day'::timestamptz) are UTC midnights,
+                // as retention and compaction compute them, whatever the server's TimeZone.
+                Timezone = "UTC",
             };
             return new NpgsqlDataSourceBuilder(connection.ConnectionString)
                 .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
