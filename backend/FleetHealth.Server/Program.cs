@@ -9,6 +9,7 @@ using FleetHealth.Server.Live;
 using FleetHealth.Server.Operations;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
+using FleetHealth.Server.Tags;
 
 var command = ServerCommands.Parse(args, out var hostArgs);
 var builder = WebApplication.CreateBuilder(hostArgs);
@@ -29,6 +30,7 @@ app.MapIngestKeyApi();
 app.MapHeartbeatApi();
 app.MapSensorApi();
 app.MapSensorCommandApi();
+app.MapTagApi();
 app.MapSerialApi();
 app.MapAnalyticsApi();
 app.MapStatusApi();

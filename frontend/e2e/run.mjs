@@ -286,6 +286,30 @@ try {
     await page.screenshot({ path: join(out, 'e2e-sensor.png'), fullPage: true });
   });
 
+  await journey('an operator sets a tag\'s interval and the sensor page shows it in force', operator, async (page) => {
+    await page.click('nav >> text=Tags');
+    await page.waitForSelector('[data-testid=tag-settings] [data-tag="site:north"]');
+    await page.fill('[data-testid=tag-name]', 'site:north');
+    await page.fill('[data-testid=tag-interval]', '-5');
+    await page.click('[data-testid=tag-save]');
+    await until(async () => (await page.textContent('[data-testid=tag-message]')).includes('interval must be'), 'the form refuses a negative interval');
+    await page.fill('[data-testid=tag-interval]', '900');
+    await page.click('[data-testid=tag-save]');
+    await until(async () => (await page.textContent('[data-tag="site:north"] [data-testid=tag-row-interval]')).trim() === '900 s', 'the tag listed with 900 s');
+    await page.screenshot({ path: join(out, 'e2e-tags.png'), fullPage: true });
+    await page.goto(`${base}/sensors/e2e-pump-02`);
+    await until(async () => (await page.textContent('[data-testid=sensor-effective-interval]')).trim() === '900 s (tag site:north)', 'the sensor page shows the tag\'s interval');
+    await page.screenshot({ path: join(out, 'e2e-sensor-effective.png'), fullPage: true });
+  });
+
+  await journey('a viewer sees the tag settings but cannot change them', viewer, async (page) => {
+    await page.click('nav >> text=Tags');
+    await page.waitForSelector('[data-testid=tag-settings] [data-tag="site:north"]');
+    if (await page.isVisible('[data-testid=tag-save]')) throw new Error('a viewer is offered the tag settings form');
+    const put = await page.evaluate(async () => (await fetch('/api/v1/tags/site:north/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"intervalSeconds":5}' })).status);
+    if (put !== 403) throw new Error(`a viewer's tag change answered ${put}`);
+  });
+
   await journey('the fleet page shows the serial port and its counters', admin, async (page) => {
     await page.click('nav >> text=Fleet');
     await until(async () => (await (await asAdmin('/api/v1/serial/ports')).json()).items[0]?.connected, 'the serial port to open');

@@ -24,6 +24,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly SemaphoreSlim _adminLock = new(1, 1);
     private readonly List<HttpClient> _clients = [];
     private HttpClient? _admin;
+    private string? _adminSession;
 
     private ServerProcess(Process process, int port, string connectionString)
     {
@@ -128,7 +129,8 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 var user = $"admin-{Guid.NewGuid():N}"[..20];
                 var output = await RunCommandAsync(_connectionString, "create-admin", user);
-                _admin = CreateClient(session: await SignInAsync(user, Field(output, "admin-password")));
+                _adminSession = await SignInAsync(user, Field(output, "admin-password"));
+                _admin = CreateClient(session: _adminSession);
             }
 
             return _admin;
@@ -137,6 +139,13 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             _adminLock.Release();
         }
+    }
+
+    /// <summary>For tests about something else than access: a client that is both an admin and a sensor (a new all-sensor ingest key).</summary>
+    public async Task<HttpClient> TrustedClientAsync()
+    {
+        await AdminClientAsync();
+        return CreateClient(session: _adminSession, ingestKey: (await CreateIngestKeyAsync()).Key);
     }
 
     /// <summary>A client signed in as a new operator of <paramref name="role"/> (viewer, operator, admin), made through the admin API.</summary>

@@ -21,6 +21,7 @@ public static class AnalyticsApi
     internal static async Task<Results<Ok<AnalyticsResult>, ProblemHttpResult, ValidationProblem>> RunAsync(
         string name,
         AnalyticsQueries queries,
+        TimeProvider clock,
         CancellationToken cancellationToken,
         string? silentAfterSeconds = null,
         string? asOf = null,
@@ -34,7 +35,8 @@ public static class AnalyticsApi
             return TypedResults.ValidationProblem(errors, title: "Bad analytics parameters");
         }
 
-        var rows = await queries.RunAsync(name, parameters, cancellationToken);
+        // "Now" is the fleet's clock (the one heartbeats and transitions are stamped with), not the database's.
+        var rows = await queries.RunAsync(name, parameters with { AsOf = parameters.AsOf ?? clock.GetUtcNow() }, cancellationToken);
         return rows is null
             ? TypedResults.Problem($"No analytics query '{name}'. GET /api/v1/analytics lists them.", statusCode: StatusCodes.Status404NotFound, title: "Unknown query")
             : TypedResults.Ok(new AnalyticsResult(name, rows));

@@ -12,6 +12,7 @@ internal sealed class ActorHeartbeatSink(SensorFleet fleet) : IHeartbeatSink
     {
         try
         {
+            await fleet.WhenPolicyLoadedAsync(cancellationToken);
             return await fleet.Sensor(heartbeat.SensorId).Ask<IngestOutcome>(new SubmitHeartbeat(heartbeat, requiredTag), fleet.AckTimeout, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or ActorNotAvailableException or JournalConflictException or NpgsqlException)

@@ -25,6 +25,7 @@ internal static class FleetServiceExtensions
             Serializer = sp.GetRequiredService<EventSerializer>(),
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
         }));
+        builder.Services.AddSingleton(sp => FleetPolicy.AwaitingTags(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LivenessOptions>>().Value.ToPolicy()));
         builder.Services.AddSingleton<SensorFleet>();
         builder.Services.AddSingleton<IHeartbeatSink, ActorHeartbeatSink>();
         builder.Services.AddHostedService<SensorWakeupService>();

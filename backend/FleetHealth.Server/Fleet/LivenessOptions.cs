@@ -36,6 +36,10 @@ public sealed class LivenessOptions : IValidatableObject
     [Range(0.1, 120)]
     public double AckTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>A sensor's actor snapshots its state every this many events (recovery and compaction start from the latest).</summary>
+    [Range(10, 1_000_000)]
+    public int SnapshotEvery { get; set; } = 500;
+
     public LivenessPolicy ToPolicy() => new()
     {
         DefaultInterval = TimeSpan.FromSeconds(DefaultIntervalSeconds),

@@ -10,15 +10,16 @@ namespace FleetHealth.Server.Fleet;
 /// replies, so that a 202 means "in the journal". Its timer is re-armed after every change and
 /// after recovery, from the last heartbeat's time: a sensor recovered on another node, or after a
 /// restart, still turns late, stale and dead on time (missed deadlines fire at once, each
-/// transition stamped with its true deadline).
+/// transition stamped with its true deadline). The rules come from <see cref="FleetPolicy.Current"/>
+/// at each decision; a change of its tags' settings re-evaluates the deadline the same way.
 /// </summary>
-internal sealed class SensorActor(LivenessPolicy policy, bool autoRegister, TimeProvider clock) : PersistentActor
+internal sealed class SensorActor(FleetPolicy rules, bool autoRegister, int snapshotEvery, TimeProvider clock) : PersistentActor
 {
     private const string DeadlineTimer = "deadline";
 
     private SensorState _state = SensorState.Unknown;
 
-    protected override int SnapshotEvery => 500;
+    protected override int SnapshotEvery => snapshotEvery;
 
     protected override object? CreateSnapshot() => _state;
 
@@ -40,6 +41,7 @@ internal sealed class SensorActor(LivenessPolicy policy, bool autoRegister, Time
 
     protected override void ReceiveCommand(object message)
     {
+        var policy = rules.Current;
         switch (message)
         {
             case SubmitHeartbeat submit:
@@ -55,6 +57,14 @@ internal sealed class SensorActor(LivenessPolicy policy, bool autoRegister, Time
                 break;
             case DeadlineDue:
                 PersistThenReply(SensorLiveness.OnTimer(_state, clock.GetUtcNow(), policy), reply: null);
+                break;
+            case TagSettingsChanged changed:
+                if (_state.Settings.Tags.Any(changed.Tags.Contains))
+                {
+                    // A deadline the new rules put in the past fires now, stamped at that deadline.
+                    PersistThenReply(SensorLiveness.OnTimer(_state, clock.GetUtcNow(), policy), reply: null);
+                }
+
                 break;
             case GetSensorState:
                 Sender.Tell(Known(_state));
@@ -115,7 +125,7 @@ internal sealed class SensorActor(LivenessPolicy policy, bool autoRegister, Time
 
     private void ArmDeadline()
     {
-        var deadline = SensorLiveness.NextDeadline(_state, policy);
+        var deadline = SensorLiveness.NextDeadline(_state, rules.Current);
         var delay = deadline - clock.GetUtcNow();
         if (delay > TimeSpan.Zero)
         {

@@ -31,6 +31,13 @@ public sealed record SensorUnknown
     public static SensorUnknown Instance { get; } = new();
 }
 
+/// <summary>
+/// The settings of these tags changed on this node's <see cref="FleetPolicy"/>: a sensor that carries
+/// one re-evaluates its deadlines under the new rules (turning late at once, stamped at the new
+/// deadline, if that is already past) and re-arms its timer.
+/// </summary>
+public sealed record TagSettingsChanged(IReadOnlySet<string> Tags);
+
 /// <summary>The actor's own timer: a liveness deadline may have passed.</summary>
 internal sealed record DeadlineDue
 {

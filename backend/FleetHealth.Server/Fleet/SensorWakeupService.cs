@@ -17,6 +17,8 @@ internal sealed partial class SensorWakeupService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await readiness.Migrated.WaitAsync(stoppingToken);
+        // Deadlines are armed under the rules in force: wait until the tag settings are in.
+        await fleet.Policy.Loaded.WaitAsync(stoppingToken);
         var woken = 0;
         await using var command = dataSource.CreateCommand($"""
             SELECT '{SensorFleet.IdPrefix}' || sensor_id FROM sensors WHERE status NOT IN ('dead', 'retired')

@@ -1,4 +1,5 @@
 using FleetHealth.Database;
+using FleetHealth.Server.Fleet;
 using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,7 +9,7 @@ namespace FleetHealth.Server.Health;
 
 /// <summary>
 /// Liveness (<c>/healthz</c>: the process answers) and readiness (<c>/readyz</c>: database reachable,
-/// schema current, ingest keys loaded). Both are anonymous, for load balancers and orchestrators.
+/// schema current, ingest keys and tag settings loaded). Both are anonymous, for load balancers and orchestrators.
 /// </summary>
 public static class HealthApi
 {
@@ -23,7 +24,7 @@ public static class HealthApi
     internal static Ok<HealthReport> Live() => TypedResults.Ok(new HealthReport("up", null, null));
 
     internal static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> ReadyAsync(
-        NpgsqlDataSource dataSource, Migrator migrator, DatabaseReadiness readiness, IngestKeyCache keys, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, Migrator migrator, DatabaseReadiness readiness, IngestKeyCache keys, SensorFleet fleet, CancellationToken cancellationToken)
     {
         int applied;
         try
@@ -37,9 +38,11 @@ public static class HealthApi
             return Unready(new HealthReport("database unreachable", null, migrator.LatestVersion));
         }
 
-        // Until the ingest keys are loaded every heartbeat would get 503: not ready for a load balancer either.
+        // Until the ingest keys are loaded every heartbeat would get 503, and liveness decisions wait
+        // for the tag settings: not ready for a load balancer either.
         var status = !readiness.IsMigrated || applied < migrator.LatestVersion ? "migrations pending"
             : !keys.IsLoaded ? "loading ingest keys"
+            : !fleet.Policy.IsLoaded ? "loading tag settings"
             : "ready";
         var report = new HealthReport(status, applied, migrator.LatestVersion);
         return report.Status == "ready" ? TypedResults.Ok(report) : Unready(report);

@@ -9,6 +9,7 @@ using FleetHealth.Server.Operations;
 using FleetHealth.Server.Live;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
+using FleetHealth.Server.Tags;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FleetHealth.Server.Hosting;
@@ -22,6 +23,9 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(SensorView))]
 [JsonSerializable(typeof(SensorPage))]
 [JsonSerializable(typeof(SensorSettingsBody))]
+[JsonSerializable(typeof(TagSettingsBody))]
+[JsonSerializable(typeof(TagView))]
+[JsonSerializable(typeof(TagList))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(NodeStatus))]
 [JsonSerializable(typeof(SerialPortList))]

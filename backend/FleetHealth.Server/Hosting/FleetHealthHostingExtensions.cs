@@ -10,6 +10,7 @@ using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
 using FleetHealth.Server.Storage;
+using FleetHealth.Server.Tags;
 
 namespace FleetHealth.Server.Hosting;
 
@@ -28,6 +29,7 @@ public static class FleetHealthHostingExtensions
         builder.AddFleet();
         builder.AddProjection();
         builder.AddSensors();
+        builder.AddTags();
         builder.AddAnalytics();
         builder.AddReadModel();
         builder.AddLive();

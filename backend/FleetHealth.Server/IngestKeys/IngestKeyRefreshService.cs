@@ -7,20 +7,20 @@ namespace FleetHealth.Server.IngestKeys;
 
 /// <summary>
 /// Keeps this node's <see cref="IngestKeyCache"/> current: loads it once the schema is there,
-/// reloads on every notification of the <c>ingest_keys</c> trigger (a revocation reaches every
-/// listening node within moments), after every reconnect of the listening connection, and every
+/// reloads on every notification of the <c>ingest_keys</c> trigger (through the node's one
+/// <see cref="ChangeFeedListener"/> connection, so a revocation reaches every listening node within
+/// moments), after every reconnect of that connection, and every
 /// <see cref="IngestOptions.KeyRefreshSeconds"/> whatever happens. So a revoked key is refused on
 /// every node within that period even when notifications are lost.
 /// </summary>
 internal sealed partial class IngestKeyRefreshService(
     IngestKeyCache cache,
     DatabaseReadiness readiness,
-    IOptions<DatabaseOptions> database,
     IOptions<IngestOptions> options,
-    ILogger<IngestKeyRefreshService> logger) : BackgroundService
+    ILogger<IngestKeyRefreshService> logger) : BackgroundService, IChangeFeedSubscriber
 {
-    public const string Channel = "fleethealth_ingest_keys";
-    public const string ApplicationName = "fleethealth-keys";
+    /// <summary>The channel of db/migrations/0006_auth.sql.</summary>
+    public const string ChannelName = "fleethealth_ingest_keys";
 
     private readonly SemaphoreSlim _wake = new(0, 1);
 
@@ -35,8 +35,6 @@ internal sealed partial class IngestKeyRefreshService(
             return;
         }
 
-        var listener = new NotificationListener(database.Value.ConnectionString, Channel, ApplicationName, logger);
-        var listening = listener.RunAsync(Wake, _ => Wake(), () => { }, stoppingToken);
         var period = TimeSpan.FromSeconds(options.Value.KeyRefreshSeconds);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -63,14 +61,23 @@ internal sealed partial class IngestKeyRefreshService(
                 break;
             }
         }
-
-        await listening;
     }
 
     public override void Dispose()
     {
         _wake.Dispose();
         base.Dispose();
+    }
+
+    string IChangeFeedSubscriber.Channel => ChannelName;
+
+    void IChangeFeedSubscriber.OnNotification(string payload) => Wake();
+
+    // Notifications may have been missed while the connection was down.
+    void IChangeFeedSubscriber.OnListening() => Wake();
+
+    void IChangeFeedSubscriber.OnLost()
+    {
     }
 
     /// <summary>Asks for a reload; wakes coalesce (many notifications, one reload).</summary>

@@ -1,3 +1,5 @@
+using FleetHealth.Server.Storage;
+
 namespace FleetHealth.Server.IngestKeys;
 
 internal static class IngestKeyServiceExtensions
@@ -6,6 +8,8 @@ internal static class IngestKeyServiceExtensions
     {
         builder.Services.AddSingleton<IngestKeyStore>();
         builder.Services.AddSingleton<IngestKeyCache>();
-        builder.Services.AddHostedService<IngestKeyRefreshService>();
+        builder.Services.AddSingleton<IngestKeyRefreshService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestKeyRefreshService>());
+        builder.Services.AddSingleton<IChangeFeedSubscriber>(sp => sp.GetRequiredService<IngestKeyRefreshService>());
     }
 }

@@ -1,3 +1,5 @@
+using FleetHealth.Server.Hosting;
+
 namespace FleetHealth.Server.Ingestion;
 
 internal static class IngestionServiceExtensions
@@ -8,6 +10,6 @@ internal static class IngestionServiceExtensions
             .BindConfiguration(IngestOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TimeProvider>(new MicrosecondClock(TimeProvider.System));
     }
 }

@@ -1,4 +1,5 @@
 using FleetHealth.Server.Auth;
+using FleetHealth.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ public static class LiveApi
         builder.Services.AddSingleton<LiveReads>();
         builder.Services.AddSingleton<LiveHub>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveHub>());
-        builder.Services.AddHostedService<ChangeFeedListener>();
+        builder.Services.AddSingleton<IChangeFeedSubscriber>(sp => sp.GetRequiredService<LiveHub>());
     }
 
     /// <summary>

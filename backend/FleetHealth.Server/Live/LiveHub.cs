@@ -17,7 +17,7 @@ namespace FleetHealth.Server.Live;
 /// its filter (clients with the same filter share the serialized bytes). So the database work and
 /// the messages per client per second are bounded whatever the fleet's event rate.
 /// </summary>
-internal sealed partial class LiveHub : BackgroundService
+internal sealed partial class LiveHub : BackgroundService, IChangeFeedSubscriber
 {
     private readonly ConcurrentDictionary<long, LiveClient> _clients = new();
     private readonly ChangeCoalescer _changes;
@@ -98,6 +98,12 @@ internal sealed partial class LiveHub : BackgroundService
             LogDisconnected(id, client.CloseReason ?? "closed");
         }
     }
+
+    string IChangeFeedSubscriber.Channel => ChangeFeedPayload.Channel;
+
+    void IChangeFeedSubscriber.OnListening() => OnFeedUp();
+
+    void IChangeFeedSubscriber.OnLost() => OnFeedDown();
 
     /// <summary>A notification payload from the change feed.</summary>
     public void OnNotification(string payload)

@@ -35,19 +35,48 @@ public sealed record LivenessPolicy
     /// <summary>Per-tag defaults; a sensor's own setting wins, then its tags in ordinal order, then the fleet default.</summary>
     public IReadOnlyDictionary<string, TagSettings> Tags { get; init; } = new Dictionary<string, TagSettings>();
 
-    public BeatSettings Resolve(SensorSettings sensor)
+    /// <summary>The sensor's interval and grace: each from its own setting, else its first tag (ordinal order) that sets it, else the fleet.</summary>
+    public BeatSettings Resolve(SensorSettings sensor) => Explain(sensor).Settings;
+
+    /// <summary>As <see cref="Resolve"/>, and where each value came from.</summary>
+    public ResolvedSettings Explain(SensorSettings sensor)
     {
-        var interval = sensor.Interval;
-        var grace = sensor.Grace;
+        var interval = sensor.Interval is { } ownInterval ? (ownInterval, SettingSource.Sensor) : ((TimeSpan, SettingSource)?)null;
+        var grace = sensor.Grace is { } ownGrace ? (ownGrace, SettingSource.Sensor) : ((TimeSpan, SettingSource)?)null;
         foreach (var tag in sensor.Tags)
         {
-            if (Tags.TryGetValue(tag, out var byTag))
+            if ((interval is null || grace is null) && Tags.TryGetValue(tag, out var byTag))
             {
-                interval ??= byTag.Interval;
-                grace ??= byTag.Grace;
+                interval ??= byTag.Interval is { } i ? (i, SettingSource.FromTag(tag)) : null;
+                grace ??= byTag.Grace is { } g ? (g, SettingSource.FromTag(tag)) : null;
             }
         }
 
-        return new BeatSettings(interval ?? DefaultInterval, grace ?? DefaultGrace);
+        var (intervalValue, intervalSource) = interval ?? (DefaultInterval, SettingSource.Fleet);
+        var (graceValue, graceSource) = grace ?? (DefaultGrace, SettingSource.Fleet);
+        return new ResolvedSettings(new BeatSettings(intervalValue, graceValue), intervalSource, graceSource);
     }
+
+    /// <summary>The same rules with <paramref name="tags"/> as the per-tag settings.</summary>
+    public LivenessPolicy WithTags(IReadOnlyDictionary<string, TagSettings> tags) => this with { Tags = tags };
 }
+
+/// <summary>Where a resolved setting came from: the sensor's own setting, one of its tags, or the fleet default.</summary>
+public readonly record struct SettingSource(SettingOrigin Origin, string? Tag)
+{
+    public static SettingSource Sensor { get; } = new(SettingOrigin.Sensor, null);
+
+    public static SettingSource Fleet { get; } = new(SettingOrigin.Fleet, null);
+
+    public static SettingSource FromTag(string tag) => new(SettingOrigin.Tag, tag);
+}
+
+public enum SettingOrigin
+{
+    Sensor,
+    Tag,
+    Fleet,
+}
+
+/// <summary>A sensor's effective interval and grace with the origin of each.</summary>
+public readonly record struct ResolvedSettings(BeatSettings Settings, SettingSource IntervalSource, SettingSource GraceSource);

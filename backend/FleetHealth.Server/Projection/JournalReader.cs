@@ -6,7 +6,11 @@ using Npgsql;
 namespace FleetHealth.Server.Projection;
 
 /// <summary>One journal row as the projection sees it; <see cref="Event"/> is null for streams that are not sensors'.</summary>
-public sealed record JournalEntry(long Ordering, string PersistenceId, SensorEvent? Event, DateTimeOffset WrittenAt);
+public sealed record JournalEntry(long Ordering, string PersistenceId, SensorEvent? Event, DateTimeOffset WrittenAt, long SequenceNr = 0)
+{
+    /// <summary>The sensor event with its sensor id and position, or null for other streams.</summary>
+    public ProjectedEvent? Projected => Event is null ? null : new ProjectedEvent(Ordering, PersistenceId[SensorFleet.IdPrefix.Length..], Event, SequenceNr);
+}
 
 /// <summary>Reads the journal by its global ordering, decoding sensor events with the journal's own serializer.</summary>
 public sealed class JournalReader(NpgsqlDataSource dataSource, EventSerializer serializer)
@@ -14,7 +18,7 @@ public sealed class JournalReader(NpgsqlDataSource dataSource, EventSerializer s
     public async Task<List<JournalEntry>> ReadAfterAsync(long offset, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT ordering, persistence_id, manifest, payload, written_at FROM journal WHERE ordering > $1 ORDER BY ordering LIMIT $2");
+            "SELECT ordering, persistence_id, manifest, payload, written_at, sequence_nr FROM journal WHERE ordering > $1 ORDER BY ordering LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = offset });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         return await ReadAsync(command, limit, cancellationToken);
@@ -24,7 +28,7 @@ public sealed class JournalReader(NpgsqlDataSource dataSource, EventSerializer s
     public async Task<List<JournalEntry>> ReadInGapsAsync(string projection, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT j.ordering, j.persistence_id, j.manifest, j.payload, j.written_at
+            SELECT j.ordering, j.persistence_id, j.manifest, j.payload, j.written_at, j.sequence_nr
             FROM projection_gaps g JOIN journal j ON j.ordering = g.ordering
             WHERE g.projection = $1 ORDER BY j.ordering LIMIT $2
             """);
@@ -43,7 +47,7 @@ public sealed class JournalReader(NpgsqlDataSource dataSource, EventSerializer s
             var e = persistenceId.StartsWith(SensorFleet.IdPrefix, StringComparison.Ordinal)
                 ? serializer.Deserialize(reader.GetString(2), reader.GetFieldValue<byte[]>(3)) as SensorEvent
                 : null;
-            entries.Add(new JournalEntry(reader.GetInt64(0), persistenceId, e, reader.GetFieldValue<DateTimeOffset>(4)));
+            entries.Add(new JournalEntry(reader.GetInt64(0), persistenceId, e, reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt64(5)));
         }
 
         return entries;

@@ -8,9 +8,19 @@ internal static class ProjectionServiceExtensions
             .BindConfiguration(ProjectionOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<CompactionOptions>()
+            .BindConfiguration(CompactionOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<JournalReader>();
+        builder.Services.AddSingleton<SensorSnapshots>();
+        builder.Services.AddSingleton<JournalCompaction>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalCompaction>());
         builder.Services.AddSingleton<ReadModelWriter>();
-        builder.Services.AddSingleton<ReadModelProjection>();
+        // Real time, whatever the fleet's clock: it polls, times holes in the ordering and measures lag
+        // against the database's written_at, all infrastructure timing (a virtual fleet clock in
+        // tests must not stall it).
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ReadModelProjection>(sp, TimeProvider.System));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReadModelProjection>());
     }
 }

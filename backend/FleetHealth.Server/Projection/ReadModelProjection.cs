@@ -1,4 +1,5 @@
 using FleetHealth.Server.Fleet;
+using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,6 +17,7 @@ internal sealed partial class ReadModelProjection(
     ReadModelWriter writer,
     NpgsqlDataSource dataSource,
     DatabaseReadiness readiness,
+    HeartbeatRetention retention,
     IOptions<ProjectionOptions> options,
     TimeProvider clock,
     ILogger<ReadModelProjection> logger) : BackgroundService
@@ -92,7 +94,7 @@ internal sealed partial class ReadModelProjection(
                 gapSeen = null;
                 var batch = ReadModelWriter.Projectable(entries.Take(contiguous));
                 var newOffset = entries[contiguous - 1].Ordering;
-                await writer.ApplyAsync(ReadModelProjectionName.Value, offset, newOffset, batch, stoppingToken);
+                await writer.ApplyAsync(ReadModelProjectionName.Value, offset, newOffset, batch, stoppingToken, retention.KeptFrom());
                 _status = _status with { Offset = newOffset, LastError = null };
                 if (contiguous == settings.BatchSize)
                 {

@@ -30,7 +30,7 @@ public sealed partial class ReadModelWriter
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ClaimOffsetAsync(connection, transaction, projection, offset, offset, cancellationToken);
-        await ApplyEventsAsync(connection, transaction, Projectable(late), cancellationToken);
+        await ApplyEventsAsync(connection, transaction, Projectable(late), new Replay(DateTimeOffset.MinValue), cancellationToken);
         await using (var close = new NpgsqlCommand("DELETE FROM projection_gaps WHERE projection = $1 AND ordering = ANY($2)", connection, transaction))
         {
             close.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });

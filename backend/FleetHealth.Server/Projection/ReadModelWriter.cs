@@ -1,3 +1,4 @@
+using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Liveness;
 using Npgsql;
@@ -24,29 +25,48 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
     /// <summary>
     /// Applies <paramref name="batch"/> (in ordering order, all above the stored offset) and stores
     /// <paramref name="newOffset"/>. Fails with a concurrency error if another writer moved the offset.
+    /// Heartbeats received before <paramref name="heartbeatsFrom"/> (past retention) count in their
+    /// sensor's row but get no heartbeat row, as in a rebuild.
     /// </summary>
-    public async Task ApplyAsync(string projection, long expectedOffset, long newOffset, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
+    public async Task ApplyAsync(string projection, long expectedOffset, long newOffset, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken, DateTimeOffset? heartbeatsFrom = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ClaimOffsetAsync(connection, transaction, projection, expectedOffset, newOffset, cancellationToken);
-        await ApplyEventsAsync(connection, transaction, batch, cancellationToken);
+        await ApplyEventsAsync(connection, transaction, batch, new Replay(heartbeatsFrom ?? DateTimeOffset.MinValue), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Replays the whole journal into the read model inside one transaction that first empties it
-    /// and ends by setting the offset: readers see the old tables until the commit, then the new
-    /// ones (DELETE, not TRUNCATE, so that nobody is locked out meanwhile; the price is dead rows
-    /// for vacuum). A projection running meanwhile finds its offset moved and carries on from it.
+    /// Rebuilds the read model from the journal inside one transaction that first empties it and
+    /// ends by setting the offset: readers see the old tables until the commit, then the new ones
+    /// (DELETE, not TRUNCATE, so that nobody is locked out meanwhile; the price is dead rows for
+    /// vacuum). A projection running meanwhile finds its offset moved and carries on from it.
     /// Holes in the ordering next to events younger than <paramref name="gapRetention"/> become open
     /// gaps, as if the projection had passed them (a write may still be committing).
     /// </summary>
-    public async Task<long> RebuildAsync(string projection, JournalReader journal, int batchSize, TimeSpan gapRetention, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Each sensor's row starts from its latest snapshot and takes only the events after it, so
+    /// it is the same whether or not compaction deleted the events behind the snapshot. Every event
+    /// still in the journal gives its heartbeat row (if received on or after
+    /// <paramref name="heartbeatsFrom"/>, the first day heartbeat retention keeps) and its
+    /// transition row. Transition rows whose events compaction deleted are kept as they were:
+    /// they are the only record of that history (see <see cref="JournalCompaction"/>). Compaction
+    /// waits while a rebuild runs (a shared advisory lock).
+    /// </remarks>
+    public async Task<long> RebuildAsync(
+        string projection, JournalReader journal, SensorSnapshots snapshots, int batchSize, TimeSpan gapRetention, DateTimeOffset heartbeatsFrom, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var clear = new NpgsqlCommand("DELETE FROM heartbeats; DELETE FROM state_changes; DELETE FROM sensors;", connection, transaction))
+        await using (var clear = new NpgsqlCommand($"""
+            SELECT pg_advisory_xact_lock({JournalCompaction.LockKey});
+            DELETE FROM heartbeats;
+            DELETE FROM state_changes sc
+            WHERE sc.sequence_nr IS NULL
+               OR sc.sequence_nr > coalesce((SELECT d.deleted_to FROM journal_deletions d WHERE d.persistence_id = '{SensorFleet.IdPrefix}' || sc.sensor_id), 0);
+            DELETE FROM sensors;
+            """, connection, transaction))
         {
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -55,6 +75,17 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
         {
             forget.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
             await forget.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var rebuild = new Replay(heartbeatsFrom);
+        await foreach (var chunk in snapshots.ReadLatestAsync(connection, transaction, batchSize, cancellationToken))
+        {
+            foreach (var (sensorId, sequenceNr, _) in chunk)
+            {
+                rebuild.SnapshotAt[sensorId] = sequenceNr;
+            }
+
+            await UpsertRowsAsync(connection, transaction, [.. chunk.Select(c => SensorRow.FromState(c.SensorId, c.State))], cancellationToken);
         }
 
         long offset = 0;
@@ -77,7 +108,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
                 offset = entry.Ordering;
             }
 
-            await ApplyEventsAsync(connection, transaction, Projectable(entries), cancellationToken);
+            await ApplyEventsAsync(connection, transaction, Projectable(entries), rebuild, cancellationToken);
         }
 
         await using (var set = new NpgsqlCommand("""
@@ -94,35 +125,75 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
         return offset;
     }
 
-    /// <summary>The sensor events among <paramref name="entries"/>, keyed by sensor id (other streams are skipped).</summary>
-    internal static List<ProjectedEvent> Projectable(IEnumerable<JournalEntry> entries) =>
-        [.. entries.Where(e => e.Event is not null).Select(e => new ProjectedEvent(e.Ordering, e.PersistenceId[Fleet.SensorFleet.IdPrefix.Length..], e.Event!))];
+    /// <summary>The sensor events among <paramref name="entries"/>, with their sensor ids and sequence numbers (other streams are skipped).</summary>
+    internal static List<ProjectedEvent> Projectable(IEnumerable<JournalEntry> entries) => [.. entries.Select(e => e.Projected).OfType<ProjectedEvent>()];
 
-    private static async Task ApplyEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
+    private static async Task ApplyEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ProjectedEvent> batch, Replay replay, CancellationToken cancellationToken)
     {
         if (batch.Count > 0)
         {
             var rows = await LoadRowsAsync(connection, transaction, batch.Select(e => e.SensorId).Distinct().ToArray(), cancellationToken);
+            var touched = new HashSet<string>(StringComparer.Ordinal);
             var beats = new List<(string SensorId, HeartbeatRecorded Beat, double? Interval)>();
-            var changes = new List<(string SensorId, StatusChanged Change)>();
-            foreach (var (_, sensorId, e) in batch)
+            var changes = new List<(string SensorId, StatusChanged Change, long SequenceNr)>();
+            foreach (var e in batch)
             {
-                var (row, interval) = (rows.TryGetValue(sensorId, out var existing) ? existing : new SensorRow(sensorId)).Apply(e);
-                rows[sensorId] = row;
-                switch (e)
+                var sensorId = e.SensorId;
+                double? interval;
+                if (replay.CoveredBySnapshot(e))
                 {
-                    case HeartbeatRecorded beat:
+                    // The row already holds this event (its snapshot does); only its history rows are made.
+                    interval = replay.BehindSnapshot(e);
+                }
+                else
+                {
+                    (var row, interval) = (rows.TryGetValue(sensorId, out var existing) ? existing : new SensorRow(sensorId)).Apply(e.Event);
+                    rows[sensorId] = row;
+                    touched.Add(sensorId);
+                }
+
+                switch (e.Event)
+                {
+                    case HeartbeatRecorded beat when beat.At >= replay.HeartbeatsFrom:
                         beats.Add((sensorId, beat, interval));
                         break;
                     case StatusChanged change:
-                        changes.Add((sensorId, change));
+                        changes.Add((sensorId, change, e.SequenceNr));
                         break;
                 }
             }
 
-            await UpsertRowsAsync(connection, transaction, rows.Values, cancellationToken);
+            await UpsertRowsAsync(connection, transaction, [.. touched.Select(id => rows[id])], cancellationToken);
             await CopyHeartbeatsAsync(connection, beats, cancellationToken);
             await CopyChangesAsync(connection, changes, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// How events are applied besides folding rows: from when heartbeat rows are kept, and (in a
+    /// rebuild) where each sensor's snapshot stands, with the heartbeat clock behind it.
+    /// </summary>
+    private sealed class Replay(DateTimeOffset heartbeatsFrom)
+    {
+        private readonly Dictionary<string, BeatHistory> _behindSnapshot = new(StringComparer.Ordinal);
+
+        public DateTimeOffset HeartbeatsFrom => heartbeatsFrom;
+
+        public Dictionary<string, long> SnapshotAt { get; } = new(StringComparer.Ordinal);
+
+        public bool CoveredBySnapshot(ProjectedEvent e) => SnapshotAt.TryGetValue(e.SensorId, out var at) && e.SequenceNr <= at;
+
+        /// <summary>A covered event's interval: since the previous beat still in the journal (compaction always keeps the beat before the first one retention keeps).</summary>
+        public double? BehindSnapshot(ProjectedEvent e)
+        {
+            if (e.Event is not HeartbeatRecorded beat)
+            {
+                return null;
+            }
+
+            var (history, interval) = (_behindSnapshot.TryGetValue(e.SensorId, out var h) ? h : default).Record(beat);
+            _behindSnapshot[e.SensorId] = history;
+            return interval;
         }
     }
 
@@ -174,6 +245,11 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
 
     private static async Task UpsertRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ICollection<SensorRow> rows, CancellationToken cancellationToken)
     {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         // Tags travel as one comma-joined string per row (the tag alphabet has no comma), since
         // unnest() cannot hand out the rows of a two-dimensional array.
         await using var command = new NpgsqlCommand("""
@@ -238,7 +314,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
         await writer.CompleteAsync(cancellationToken);
     }
 
-    private static async Task CopyChangesAsync(NpgsqlConnection connection, List<(string SensorId, StatusChanged Change)> changes, CancellationToken cancellationToken)
+    private static async Task CopyChangesAsync(NpgsqlConnection connection, List<(string SensorId, StatusChanged Change, long SequenceNr)> changes, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
         {
@@ -246,8 +322,8 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
         }
 
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY state_changes (sensor_id, from_status, to_status, at, reason) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var (sensorId, change) in changes)
+            "COPY state_changes (sensor_id, from_status, to_status, at, reason, sequence_nr) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var (sensorId, change, sequenceNr) in changes)
         {
             await writer.StartRowAsync(cancellationToken);
             await writer.WriteAsync(sensorId, NpgsqlDbType.Text, cancellationToken);
@@ -255,6 +331,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
             await writer.WriteAsync(SensorRow.Name(change.To), NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(change.At, NpgsqlDbType.TimestampTz, cancellationToken);
             await writer.WriteAsync(change.Reason, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(writer, sequenceNr > 0 ? sequenceNr : (long?)null, NpgsqlDbType.Bigint, cancellationToken);
         }
 
         await writer.CompleteAsync(cancellationToken);

@@ -1,12 +1,13 @@
 using FleetHealth.Database;
 using FleetHealth.Server.Fleet;
+using FleetHealth.Server.ReadModel;
 using Microsoft.Extensions.Options;
 
 namespace FleetHealth.Server.Projection;
 
 /// <summary>
-/// <c>FleetHealth.Server rebuild-read-model</c>: replays the whole journal into fresh read-model
-/// tables and swaps them in atomically (see <see cref="ReadModelWriter.RebuildAsync"/>), then exits.
+/// <c>FleetHealth.Server rebuild-read-model</c>: rebuilds the read-model tables from the sensors'
+/// snapshots and the journal and swaps them in atomically (see <see cref="ReadModelWriter.RebuildAsync"/>), then exits.
 /// Safe while nodes run: they keep serving the old tables until the swap.
 /// </summary>
 public static class RebuildCommand
@@ -20,8 +21,10 @@ public static class RebuildCommand
         var offset = await services.GetRequiredService<ReadModelWriter>().RebuildAsync(
             ReadModelProjectionName.Value,
             services.GetRequiredService<JournalReader>(),
+            services.GetRequiredService<SensorSnapshots>(),
             options.BatchSize,
             options.GapRetention,
+            services.GetRequiredService<HeartbeatRetention>().KeptFrom(),
             CancellationToken.None);
         Console.WriteLine($"read model rebuilt from the journal up to ordering {offset}");
         return 0;

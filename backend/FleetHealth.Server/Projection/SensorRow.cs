@@ -18,12 +18,25 @@ public sealed record SensorRow(string SensorId)
 
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+
     public double? IntervalSeconds { get; init; }
 
     public double? GraceSeconds { get; init; }
 
-
     public DateTimeOffset? RetiredAt { get; init; }
+
+    /// <summary>The row of a sensor whose events up to a snapshot folded into <paramref name="state"/> (the same fields, counted the same way).</summary>
+    public static SensorRow FromState(string sensorId, SensorState state) => new(sensorId)
+    {
+        Status = Name(state.Status),
+        StatusSince = state.StatusSince,
+        RegisteredAt = state.RegisteredAt,
+        History = state.History,
+        Tags = state.Settings.Tags,
+        IntervalSeconds = state.Settings.Interval?.TotalSeconds,
+        GraceSeconds = state.Settings.Grace?.TotalSeconds,
+        RetiredAt = state.RetiredAt,
+    };
 
     /// <summary>The row after <paramref name="e"/>; for a heartbeat also the seconds since the previous one (null for the first).</summary>
     public (SensorRow Row, double? IntervalSeconds) Apply(SensorEvent e) => e switch

@@ -21,7 +21,7 @@ public sealed class HeartbeatPartitions(NpgsqlDataSource dataSource)
         var created = (int)(await ensure.ExecuteScalarAsync(cancellationToken))!;
 
         await using var drop = new NpgsqlCommand("SELECT fleethealth_drop_heartbeat_partitions($1)", connection, transaction);
-        drop.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = today.AddDays(-options.HeartbeatRetentionDays) });
+        drop.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = options.FirstKeptDay(today) });
         var dropped = (int)(await drop.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
         return (created, dropped);

@@ -9,6 +9,7 @@ internal static class ReadModelServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<HeartbeatPartitions>();
+        builder.Services.AddSingleton<HeartbeatRetention>();
         builder.Services.AddHostedService<PartitionMaintenanceService>();
     }
 }

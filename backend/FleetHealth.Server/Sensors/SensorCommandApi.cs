@@ -11,8 +11,6 @@ namespace FleetHealth.Server.Sensors;
 /// <summary>Operator commands on one sensor: provisioning, settings, retirement. Each answers once its event is durable.</summary>
 public static class SensorCommandApi
 {
-    public const double MaxIntervalSeconds = 30 * 86400;
-
     public static RouteGroupBuilder MapSensorCommandApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/sensors/{sensorId}").WithTags("Sensors").RequireAuthorization(AccessPolicies.Operator);
@@ -50,15 +48,7 @@ public static class SensorCommandApi
         }
         else
         {
-            if (body.IntervalSeconds is { } interval && !(interval is > 0 and <= MaxIntervalSeconds))
-            {
-                errors["intervalSeconds"] = [$"intervalSeconds must be above 0 and at most {MaxIntervalSeconds}."];
-            }
-
-            if (body.GraceSeconds is { } grace && !(grace is >= 0 and <= MaxIntervalSeconds))
-            {
-                errors["graceSeconds"] = [$"graceSeconds must be from 0 to {MaxIntervalSeconds}."];
-            }
+            BeatSettingsValidation.Validate(body.IntervalSeconds, body.GraceSeconds, errors);
 
             if (body.Tags is { Count: > 32 })
             {
@@ -77,8 +67,8 @@ public static class SensorCommandApi
         }
 
         var settings = new SensorSettings(
-            body!.IntervalSeconds is { } i ? TimeSpan.FromSeconds(i) : null,
-            body.GraceSeconds is { } g ? TimeSpan.FromSeconds(g) : null,
+            BeatSettingsValidation.ToTimeSpan(body!.IntervalSeconds),
+            BeatSettingsValidation.ToTimeSpan(body.GraceSeconds),
             body.Tags ?? []);
         return await CommandAsync(fleet, id, new ChangeSensorSettings(settings), cancellationToken);
     }
@@ -109,6 +99,7 @@ public static class SensorCommandApi
         object reply;
         try
         {
+            await fleet.WhenPolicyLoadedAsync(cancellationToken);
             reply = await fleet.Sensor(id).Ask(command, fleet.AckTimeout, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or ActorNotAvailableException)
@@ -117,7 +108,7 @@ public static class SensorCommandApi
         }
 
         return reply is SensorState state
-            ? TypedResults.Ok(SensorReads.View(id, state))
+            ? TypedResults.Ok(SensorReads.View(id, state, fleet.Policy.Current))
             : TypedResults.Problem($"No sensor '{id}'. Register it first (POST /api/v1/sensors/{id}/register) or let it send a heartbeat.", statusCode: StatusCodes.Status404NotFound, title: "Unknown sensor");
     }
 }

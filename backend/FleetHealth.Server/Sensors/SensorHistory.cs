@@ -27,14 +27,14 @@ internal static class SensorHistoryApi
     }
 
     internal static async Task<Results<Ok<SensorHeartbeats>, ValidationProblem>> HeartbeatsAsync(
-        string sensorId, NpgsqlDataSource dataSource, CancellationToken cancellationToken, DateTimeOffset? since = null, int? limit = null)
+        string sensorId, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken, DateTimeOffset? since = null, int? limit = null)
     {
         if (Validate(sensorId, limit) is { } problem)
         {
             return problem;
         }
 
-        var from = since ?? DateTimeOffset.UtcNow.AddHours(-1);
+        var from = since ?? clock.GetUtcNow().AddHours(-1);
         var max = limit ?? 5000;
         await using var command = dataSource.CreateCommand("""
             SELECT received_at, interval_seconds, status, sequence, lost_before FROM heartbeats
@@ -67,14 +67,14 @@ internal static class SensorHistoryApi
     }
 
     internal static async Task<Results<Ok<SensorHistory>, ValidationProblem>> HistoryAsync(
-        string sensorId, NpgsqlDataSource dataSource, CancellationToken cancellationToken, DateTimeOffset? since = null, int? limit = null)
+        string sensorId, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken, DateTimeOffset? since = null, int? limit = null)
     {
         if (Validate(sensorId, limit) is { } problem)
         {
             return problem;
         }
 
-        var from = since ?? DateTimeOffset.UtcNow.AddDays(-7);
+        var from = since ?? clock.GetUtcNow().AddDays(-7);
         var max = limit ?? 1000;
         await using var command = dataSource.CreateCommand("""
             SELECT id, from_status, to_status, at, reason FROM state_changes

@@ -1,9 +1,11 @@
+using FleetHealth.Server.Fleet;
+using FleetHealth.Server.Liveness;
 using Npgsql;
 
 namespace FleetHealth.Server.Sensors;
 
-/// <summary>Reads sensors from the read model (plain SQL).</summary>
-internal sealed class SensorQueries(NpgsqlDataSource dataSource)
+/// <summary>Reads sensors from the read model (plain SQL); effective settings from this node's rules in force.</summary>
+internal sealed class SensorQueries(NpgsqlDataSource dataSource, FleetPolicy policy)
 {
     private const string Columns = """
         sensor_id, status, status_since, registered_at, first_seen, last_seen, heartbeat_count, tags,
@@ -59,21 +61,29 @@ internal sealed class SensorQueries(NpgsqlDataSource dataSource)
 
     private static NpgsqlParameter Text(string? value) => new NpgsqlParameter<string?> { TypedValue = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
 
-    private static SensorView Read(NpgsqlDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        Time(reader, 2),
-        Time(reader, 3),
-        Time(reader, 4),
-        Time(reader, 5),
-        reader.GetInt64(6),
-        reader.GetFieldValue<string[]>(7),
-        reader.IsDBNull(8) ? null : reader.GetDouble(8),
-        reader.IsDBNull(9) ? null : reader.GetDouble(9),
-        reader.GetDouble(10),
-        reader.GetDouble(11),
-        reader.GetInt64(12),
-        Time(reader, 13));
+    private SensorView Read(NpgsqlDataReader reader)
+    {
+        var tags = reader.GetFieldValue<string[]>(7);
+        double? interval = reader.IsDBNull(8) ? null : reader.GetDouble(8);
+        double? grace = reader.IsDBNull(9) ? null : reader.GetDouble(9);
+        var settings = new SensorSettings(BeatSettingsValidation.ToTimeSpan(interval), BeatSettingsValidation.ToTimeSpan(grace), tags);
+        return new(
+            reader.GetString(0),
+            reader.GetString(1),
+            Time(reader, 2),
+            Time(reader, 3),
+            Time(reader, 4),
+            Time(reader, 5),
+            reader.GetInt64(6),
+            tags,
+            interval,
+            grace,
+            reader.GetDouble(10),
+            reader.GetDouble(11),
+            reader.GetInt64(12),
+            Time(reader, 13),
+            EffectiveSettings.Of(settings, policy.Current));
+    }
 
     private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);

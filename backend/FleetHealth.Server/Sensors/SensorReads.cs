@@ -20,7 +20,7 @@ internal sealed class SensorReads(SensorFleet fleet, SensorQueries readModel)
             {
                 if (await actor.Ask(new GetSensorState(), fleet.AckTimeout, cancellationToken) is SensorState state)
                 {
-                    return View(id, state);
+                    return View(id, state, fleet.Policy.Current);
                 }
             }
             catch (Exception e) when (e is TimeoutException or ActorNotAvailableException)
@@ -33,7 +33,7 @@ internal sealed class SensorReads(SensorFleet fleet, SensorQueries readModel)
         return row is { Status: "registered", HeartbeatCount: 0, RegisteredAt: null } ? null : row;
     }
 
-    internal static SensorView View(SensorId id, SensorState state) => new(
+    internal static SensorView View(SensorId id, SensorState state, LivenessPolicy policy) => new(
         id.Value,
         SensorRow.Name(state.Status),
         state.StatusSince,
@@ -47,5 +47,6 @@ internal sealed class SensorReads(SensorFleet fleet, SensorQueries readModel)
         state.Intervals.MeanSeconds,
         state.Intervals.StdDevSeconds,
         state.LostBeats,
-        state.RetiredAt);
+        state.RetiredAt,
+        EffectiveSettings.Of(state.Settings, policy));
 }

@@ -1,3 +1,5 @@
+using FleetHealth.Server.Liveness;
+
 namespace FleetHealth.Server.Sensors;
 
 /// <summary>A sensor as the API shows it (from the read model).</summary>
@@ -15,6 +17,7 @@ namespace FleetHealth.Server.Sensors;
 /// <param name="MeanIntervalSeconds">Running mean of the intervals between its heartbeats.</param>
 /// <param name="IntervalStdDevSeconds">Running standard deviation of those intervals.</param>
 /// <param name="LostBeats">Beats missing from its sequence numbers.</param>
+/// <param name="Effective">The interval and grace it is held to now, and where each came from.</param>
 public sealed record SensorView(
     string SensorId,
     string Status,
@@ -29,7 +32,31 @@ public sealed record SensorView(
     double MeanIntervalSeconds,
     double IntervalStdDevSeconds,
     long LostBeats,
-    DateTimeOffset? RetiredAt);
+    DateTimeOffset? RetiredAt,
+    EffectiveSettings Effective);
+
+/// <summary>The interval and grace a sensor is held to, after its own, its tags' and the fleet's settings were resolved.</summary>
+public sealed record EffectiveSettings(double IntervalSeconds, SettingFrom IntervalFrom, double GraceSeconds, SettingFrom GraceFrom)
+{
+    public static EffectiveSettings Of(SensorSettings settings, LivenessPolicy policy)
+    {
+        var resolved = policy.Explain(settings);
+        return new EffectiveSettings(
+            resolved.Settings.Interval.TotalSeconds, SettingFrom.Of(resolved.IntervalSource),
+            resolved.Settings.Grace.TotalSeconds, SettingFrom.Of(resolved.GraceSource));
+    }
+}
+
+/// <summary>Where a setting came from: <c>kind</c> is sensor, tag (with <c>tag</c> naming it) or fleet.</summary>
+public sealed record SettingFrom(string Kind, string? Tag)
+{
+    public static SettingFrom Of(SettingSource source) => source.Origin switch
+    {
+        SettingOrigin.Sensor => new("sensor", null),
+        SettingOrigin.Tag => new("tag", source.Tag),
+        _ => new("fleet", null),
+    };
+}
 
 /// <summary>One page of sensors in id order; <see cref="Next"/> is the cursor for the page after, null on the last.</summary>
 public sealed record SensorPage(IReadOnlyList<SensorView> Items, string? Next);

@@ -186,7 +186,7 @@ internal sealed partial class SerialPortReader(
                     // retry; meanwhile new lines wait in the bounded queue.
                     status.Error($"storage unavailable, retrying: {e.Message}", clock.GetUtcNow());
                     LogStorageRetry(_options.Device, e.Message, backoff);
-                    await Task.Delay(backoff, clock, stoppingToken);
+                    await Task.Delay(backoff, stoppingToken); // real time: infrastructure backoff, whatever the fleet clock
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxStorageBackoff.Ticks));
                 }
             }

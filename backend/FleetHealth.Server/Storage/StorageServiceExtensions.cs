@@ -21,6 +21,9 @@ internal static class StorageServiceExtensions
             {
                 MaxPoolSize = options.MaxPoolSize,
                 ApplicationName = "fleethealth",
+                // Day boundaries in SQL (heartbeat partitions: 'day'::timestamptz) are UTC midnights,
+                // as retention and compaction compute them, whatever the server's TimeZone.
+                Timezone = "UTC",
             };
             return new NpgsqlDataSourceBuilder(connection.ConnectionString)
                 .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
@@ -30,6 +33,7 @@ internal static class StorageServiceExtensions
             sp.GetRequiredService<NpgsqlDataSource>(), MigrationSource.Embedded, sp.GetRequiredService<ILogger<Migrator>>()));
         builder.Services.AddSingleton<DatabaseReadiness>();
         builder.Services.AddHostedService<MigrationService>();
+        builder.Services.AddHostedService<ChangeFeedListener>();
     }
 
     private static bool IsParsable(string connectionString)

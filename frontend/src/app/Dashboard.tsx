@@ -8,6 +8,7 @@ import { FleetPage } from '@/features/fleet/components/FleetPage';
 import { ServerStatus } from '@/features/health/components/ServerStatus';
 import { SensorPage } from '@/features/sensor/components/SensorPage';
 import { SerialPorts } from '@/features/serial/components/SerialPorts';
+import { TagSettingsPage } from '@/features/tags/components/TagSettingsPage';
 import type { LiveFilter } from '@/live/protocol';
 import { useLive } from '@/live/useLive';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -32,6 +33,7 @@ export function Dashboard({ operator, onSignOut }: { operator: CurrentOperator; 
         <nav>
           <NavLink route={route} page="fleet" path="/" label="Fleet" />
           <NavLink route={route} page="analytics" path="/analytics" label="Analytics" />
+          <NavLink route={route} page="tags" path="/tags" label="Tags" />
           {isAdmin(operator.role) && <NavLink route={route} page="admin" path="/admin" label="Admin" />}
         </nav>
         <ConnectionIndicator status={status} feed={fleet.feed} synced={fleet.synced} />
@@ -45,6 +47,7 @@ export function Dashboard({ operator, onSignOut }: { operator: CurrentOperator; 
             liveTransitions={fleet.transitions} canOperate={canOperate(operator.role)} onBack={() => navigate('/')} />
         )}
         {route.page === 'analytics' && <AnalyticsPage apiBase={env.apiBase} onOpen={open} />}
+        {route.page === 'tags' && <TagSettingsPage apiBase={env.apiBase} canEdit={canOperate(operator.role)} />}
         {route.page === 'admin' && (isAdmin(operator.role) ? <AdminPage apiBase={env.apiBase} /> : <p>Only admins manage keys and operators.</p>)}
         {route.page === 'not-found' && <p>No page at <code>{route.path}</code>. <a href="/">Back to the fleet</a>.</p>}
       </main>

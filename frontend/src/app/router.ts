@@ -5,6 +5,7 @@ export type Route =
   | { page: 'sensor'; sensorId: string }
   | { page: 'analytics' }
   | { page: 'admin' }
+  | { page: 'tags' }
   | { page: 'not-found'; path: string };
 
 /** Client-side routes (the server answers every non-API path with the app). */
@@ -12,6 +13,7 @@ export function parseRoute(path: string): Route {
   if (path === '/' || path === '') return { page: 'fleet' };
   if (path === '/analytics') return { page: 'analytics' };
   if (path === '/admin') return { page: 'admin' };
+  if (path === '/tags') return { page: 'tags' };
   const sensor = /^\/sensors\/([^/]+)$/.exec(path);
   if (sensor?.[1]) return { page: 'sensor', sensorId: decodeURIComponent(sensor[1]) };
   return { page: 'not-found', path };

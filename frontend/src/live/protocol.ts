@@ -44,6 +44,21 @@ export interface SensorView {
   intervalStdDevSeconds: number;
   lostBeats: number;
   retiredAt?: string;
+  effective?: EffectiveSettings;
+}
+
+/** Where a sensor's interval or grace came from: its own setting, one of its tags, or the fleet default. */
+export interface SettingFrom {
+  kind: 'sensor' | 'tag' | 'fleet';
+  tag?: string;
+}
+
+/** The interval and grace a sensor is held to now, with the origin of each. */
+export interface EffectiveSettings {
+  intervalSeconds: number;
+  intervalFrom: SettingFrom;
+  graceSeconds: number;
+  graceFrom: SettingFrom;
 }
 
 export type Counts = Record<string, number>;

@@ -131,6 +131,60 @@ public sealed class SensorActorTests : ActorTestKit
             await sink.SubmitAsync(new Heartbeat(Id("t-6"), Clock.GetUtcNow(), Sequence: 2), requiredTag: null, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_sensor_turns_late_at_its_new_deadline_after_its_tags_interval_is_shortened()
+    {
+        var t0 = Clock.GetUtcNow();
+        await TagAsync("tag-1", "bay");
+        await TagAsync("tag-other", "yard");
+        await BeatAsync("tag-1");
+        await BeatAsync("tag-other");
+        await AdvanceAsync(TimeSpan.FromSeconds(10));
+
+        SetTag("bay", interval: 20, grace: 5);
+        await AdvanceAsync(TimeSpan.FromSeconds(14));
+        Assert.Equal(LivenessStatus.Healthy, (await StateAsync("tag-1")).Status);
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        var state = await StateAsync("tag-1");
+        Assert.Equal((LivenessStatus.Late, t0.AddSeconds(25)), (state.Status, state.StatusSince));
+        Assert.Equal(LivenessStatus.Healthy, (await StateAsync("tag-other")).Status);
+    }
+
+    [Fact]
+    public async Task A_tag_change_that_puts_the_deadline_in_the_past_turns_the_sensor_late_at_once_stamped_at_that_deadline()
+    {
+        var t0 = Clock.GetUtcNow();
+        await TagAsync("tag-2", "dock");
+        await BeatAsync("tag-2");
+        await AdvanceAsync(TimeSpan.FromSeconds(50));
+
+        SetTag("dock", interval: 10, grace: 5);
+        await AwaitQuiescenceAsync();
+
+        var state = await StateAsync("tag-2");
+        Assert.Equal((LivenessStatus.Late, t0.AddSeconds(15)), (state.Status, state.StatusSince));
+        await AdvanceAsync(TimeSpan.FromSeconds(600 - 50 - 1));
+        Assert.Equal(LivenessStatus.Late, (await StateAsync("tag-2")).Status);
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal((LivenessStatus.Stale, t0.AddMinutes(10)), ((await StateAsync("tag-2")).Status, (await StateAsync("tag-2")).StatusSince));
+    }
+
+    private void SetTag(string tag, double interval, double grace)
+    {
+        var tags = new Dictionary<string, TagSettings>(_fleet.Policy.Current.Tags, StringComparer.Ordinal)
+        {
+            [tag] = new TagSettings(TimeSpan.FromSeconds(interval), TimeSpan.FromSeconds(grace)),
+        };
+        _fleet.AnnounceTagSettingsChanged(_fleet.Policy.ReplaceTags(tags));
+    }
+
+    private async Task TagAsync(string id, string tag)
+    {
+        await _fleet.Sensor(Id(id)).Ask(new RegisterSensor(), Ask);
+        await _fleet.Sensor(Id(id)).Ask(new ChangeSensorSettings(new SensorSettings(null, null, [tag])), Ask);
+    }
+
     private static SensorId Id(string text) => SensorId.TryParse(text, out var id, out _) ? id : throw new ArgumentException(text);
 
     private async Task<IngestOutcome> BeatAsync(string id, long? sequence = null) =>

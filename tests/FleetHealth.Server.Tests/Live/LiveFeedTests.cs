@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using FleetHealth.Server.Live;
+using FleetHealth.Server.Storage;
 using FleetHealth.Testing;
 using Npgsql;
 

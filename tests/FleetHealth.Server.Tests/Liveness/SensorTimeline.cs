@@ -8,7 +8,7 @@ namespace FleetHealth.Server.Tests.Liveness;
 /// Drives the pure state machine the way the sensor actor does, on a hand-moved clock, keeping
 /// every event so that tests can replay them (a restart) and compare.
 /// </summary>
-internal sealed class SensorTimeline(LivenessPolicy? policy = null, bool autoRegister = true)
+internal sealed class SensorTimeline(LivenessPolicy? policy = null, bool autoRegister = true, DateTimeOffset? start = null)
 {
     public static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -20,7 +20,7 @@ internal sealed class SensorTimeline(LivenessPolicy? policy = null, bool autoReg
 
     public List<SensorEvent> Events { get; } = [];
 
-    public DateTimeOffset Now { get; private set; } = T0;
+    public DateTimeOffset Now { get; private set; } = start ?? T0;
 
     public IEnumerable<StatusChanged> Transitions => Events.OfType<StatusChanged>();
 

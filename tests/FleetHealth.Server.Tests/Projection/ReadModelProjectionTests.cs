@@ -3,6 +3,7 @@ using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Liveness;
 using FleetHealth.Server.Projection;
+using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Storage;
 using FleetHealth.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -176,6 +177,7 @@ public sealed class ReadModelProjectionTests(MigratedDatabase db) : IClassFixtur
             new ReadModelWriter(db.DataSource),
             db.DataSource,
             readiness,
+            new HeartbeatRetention(Microsoft.Extensions.Options.Options.Create(new ReadModelOptions { HeartbeatRetentionDays = 3650 }), TimeProvider.System),
             Microsoft.Extensions.Options.Options.Create(new ProjectionOptions { IdlePollMilliseconds = 10, GapTimeoutMilliseconds = gapTimeoutMs, GapRecheckMilliseconds = 50, GapRetentionSeconds = gapRetentionSeconds }),
             TimeProvider.System,
             NullLogger<ReadModelProjection>.Instance);

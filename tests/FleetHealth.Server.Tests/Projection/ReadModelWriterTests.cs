@@ -1,3 +1,4 @@
+using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Liveness;
 using FleetHealth.Server.Projection;
 using FleetHealth.Server.Sensors;
@@ -23,7 +24,7 @@ public sealed class ReadModelWriterTests(MigratedDatabase db) : IClassFixture<Mi
 
         await writer.ApplyAsync("test-a", 0, batch.Count, batch, CancellationToken.None);
 
-        var sensor = await new SensorQueries(db.DataSource).FindAsync(Id("rmw-1"), CancellationToken.None);
+        var sensor = await new SensorQueries(db.DataSource, FleetPolicy.Fixed(new LivenessPolicy())).FindAsync(Id("rmw-1"), CancellationToken.None);
         Assert.NotNull(sensor);
         Assert.Equal(("stale", 3L, 2L), (sensor.Status, sensor.HeartbeatCount, sensor.LostBeats));
         Assert.Equal(t.State.StatusSince, sensor.StatusSince);
@@ -49,7 +50,7 @@ public sealed class ReadModelWriterTests(MigratedDatabase db) : IClassFixture<Mi
             applied += batch.Count;
         }
 
-        var sensor = await new SensorQueries(db.DataSource).FindAsync(Id("rmw-2"), CancellationToken.None);
+        var sensor = await new SensorQueries(db.DataSource, FleetPolicy.Fixed(new LivenessPolicy())).FindAsync(Id("rmw-2"), CancellationToken.None);
         Assert.Equal(t.State.HeartbeatCount, sensor!.HeartbeatCount);
         Assert.Equal(t.State.Intervals.MeanSeconds, sensor.MeanIntervalSeconds, 6);
         Assert.Equal(t.State.Intervals.StdDevSeconds, sensor.IntervalStdDevSeconds, 6);
@@ -66,7 +67,7 @@ public sealed class ReadModelWriterTests(MigratedDatabase db) : IClassFixture<Mi
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => writer.ApplyAsync("test-c", 0, 12, batch, CancellationToken.None));
 
-        Assert.Null(await new SensorQueries(db.DataSource).FindAsync(Id("rmw-3"), CancellationToken.None));
+        Assert.Null(await new SensorQueries(db.DataSource, FleetPolicy.Fixed(new LivenessPolicy())).FindAsync(Id("rmw-3"), CancellationToken.None));
         Assert.Equal(10, await writer.OffsetAsync("test-c", CancellationToken.None));
     }
 
@@ -82,7 +83,7 @@ public sealed class ReadModelWriterTests(MigratedDatabase db) : IClassFixture<Mi
 
         await writer.ApplyAsync("test-d", 0, batch.Count, batch, CancellationToken.None);
 
-        var sensor = await new SensorQueries(db.DataSource).FindAsync(Id("rmw-4"), CancellationToken.None);
+        var sensor = await new SensorQueries(db.DataSource, FleetPolicy.Fixed(new LivenessPolicy())).FindAsync(Id("rmw-4"), CancellationToken.None);
         Assert.Equal(("retired", 20.0, 5.0), (sensor!.Status, sensor.IntervalSeconds, sensor.GraceSeconds));
         Assert.Equal(["bay", "site:b"], sensor.Tags);
         Assert.Equal(t.Now, sensor.RetiredAt);

@@ -26,7 +26,7 @@ public sealed class RebuildGapTests(MigratedDatabase db) : IClassFixture<Migrate
             await InsertAsync(fast, null, "rebuild-fast");
         }
 
-        var rebuiltTo = await writer.RebuildAsync("read-model", journal, 1000, TimeSpan.FromHours(1), CancellationToken.None);
+        var rebuiltTo = await writer.RebuildAsync("read-model", journal, new SensorSnapshots(Serializer), 1000, TimeSpan.FromHours(1), DateTimeOffset.MinValue, CancellationToken.None);
         await slowTx.CommitAsync();
         var late = await journal.ReadInGapsAsync("read-model", 100, CancellationToken.None);
         await writer.ApplyLateAsync("read-model", rebuiltTo, late, CancellationToken.None);

@@ -26,7 +26,8 @@ public sealed class RebuildTests(MigratedDatabase db) : IClassFixture<MigratedDa
         var writer = new ReadModelWriter(db.DataSource);
         for (var s = 0; s < 5; s++)
         {
-            var t = new SensorTimeline();
+            // Recent, so that heartbeat retention (30 days by the real clock, as the command runs) keeps them.
+            var t = new SensorTimeline(start: DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds()));
             for (var i = 0; i < 8; i++)
             {
                 t.Beat(sequence: (i * 2) + (s % 2));
@@ -40,7 +41,7 @@ public sealed class RebuildTests(MigratedDatabase db) : IClassFixture<MigratedDa
         long offset = 0;
         for (var entries = await journal.ReadAfterAsync(0, 7, CancellationToken.None); entries.Count > 0; entries = await journal.ReadAfterAsync(offset, 7, CancellationToken.None))
         {
-            var batch = entries.Select(e => new ProjectedEvent(e.Ordering, e.PersistenceId[SensorFleet.IdPrefix.Length..], e.Event!)).ToList();
+            var batch = entries.Select(e => e.Projected!).ToList();
             await writer.ApplyAsync("read-model", offset, entries[^1].Ordering, batch, CancellationToken.None);
             offset = entries[^1].Ordering;
         }
@@ -48,7 +49,7 @@ public sealed class RebuildTests(MigratedDatabase db) : IClassFixture<MigratedDa
         var incremental = await SnapshotAsync();
         await db.DataSource.CreateCommand("UPDATE sensors SET heartbeat_count = heartbeat_count + 100").ExecuteNonQueryAsync(); // damage it
 
-        var rebuiltTo = await writer.RebuildAsync("read-model", journal, 1000, TimeSpan.FromHours(1), CancellationToken.None);
+        var rebuiltTo = await writer.RebuildAsync("read-model", journal, new SensorSnapshots(serializer), 1000, TimeSpan.FromHours(1), DateTimeOffset.MinValue, CancellationToken.None);
 
         Assert.Equal(offset, rebuiltTo);
         Assert.Equal(incremental, await SnapshotAsync());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downtimeEpisodes, type StateChange } from './sensorData';
+import { describeSetting, downtimeEpisodes, type StateChange } from './sensorData';
 
 const change = (id: number, from: string, to: string, at: string): StateChange => ({ id, from, to, at: `2026-11-23T${at}:00Z`, reason: '' });
 const t = (hhmm: string) => Date.parse(`2026-11-23T${hhmm}:00Z`);
@@ -21,5 +21,14 @@ describe('downtime episodes', () => {
 
   it('has none for a healthy history', () => {
     expect(downtimeEpisodes([change(1, 'registered', 'healthy', '10:00')], t('12:00'))).toEqual([]);
+  });
+});
+
+describe('effective settings', () => {
+  it('says where each value came from', () => {
+    expect(describeSetting(15, { kind: 'tag', tag: 'site:north' })).toBe('15 s (tag site:north)');
+    expect(describeSetting(30, { kind: 'sensor' })).toBe('30 s (own setting)');
+    expect(describeSetting(60, { kind: 'fleet' })).toBe('60 s (fleet default)');
+    expect(describeSetting(0.5, { kind: 'fleet' })).toBe('0.50 s (fleet default)');
   });
 });

@@ -3,6 +3,14 @@ export interface HeartbeatPoint { receivedAt: string; intervalSeconds?: number |
 export interface StateChange { id: number; from: string; to: string; at: string; reason: string }
 export interface Episode { state: string; from: number; to: number; ongoing: boolean }
 
+import type { SettingFrom } from '@/live/protocol';
+
+/** "15 s (tag site:north)", "30 s (own setting)", "60 s (fleet default)". */
+export function describeSetting(seconds: number, from: SettingFrom): string {
+  const origin = from.kind === 'sensor' ? 'own setting' : from.kind === 'tag' ? `tag ${from.tag ?? '?'}` : 'fleet default';
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(2)} s (${origin})`;
+}
+
 const BAD = new Set(['fault', 'late', 'stale', 'dead']);
 
 /**

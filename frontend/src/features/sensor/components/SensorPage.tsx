@@ -6,7 +6,7 @@ import { histogram } from '@/ui/histogram';
 import { StateBadge } from '@/ui/StateBadge';
 import { stateColour } from '@/ui/states';
 import { commandFor, sendSensorCommand } from '../api/sensorCommands';
-import { downtimeEpisodes, fetchHeartbeats, fetchHistory, type HeartbeatPoint, type StateChange } from '../api/sensorData';
+import { describeSetting, downtimeEpisodes, fetchHeartbeats, fetchHistory, type HeartbeatPoint, type StateChange } from '../api/sensorData';
 
 type Span = 'hour' | 'day';
 
@@ -50,8 +50,8 @@ export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, canOper
           <dt>Last seen</dt><dd>{time(sensor.lastSeen)} ({ago(sensor.lastSeen, now)})</dd>
           <dt>First seen</dt><dd>{time(sensor.firstSeen)}</dd>
           <dt>Heartbeats</dt><dd data-testid="sensor-count">{number(sensor.heartbeatCount)}</dd>
-          <dt>Interval setting</dt><dd>{sensor.intervalSeconds ? `${sensor.intervalSeconds} s (own)` : 'inherited (tag or fleet)'}</dd>
-          <dt>Grace setting</dt><dd>{sensor.graceSeconds != null ? `${sensor.graceSeconds} s (own)` : 'inherited (tag or fleet)'}</dd>
+          <dt>Expected interval</dt><dd data-testid="sensor-effective-interval">{sensor.effective ? describeSetting(sensor.effective.intervalSeconds, sensor.effective.intervalFrom) : '—'}</dd>
+          <dt>Grace</dt><dd data-testid="sensor-effective-grace">{sensor.effective ? describeSetting(sensor.effective.graceSeconds, sensor.effective.graceFrom) : '—'}</dd>
           <dt>Mean interval</dt><dd>{sensor.meanIntervalSeconds > 0 ? `${number(sensor.meanIntervalSeconds, 1)} s ± ${number(sensor.intervalStdDevSeconds, 1)}` : '—'}</dd>
           <dt>Lost beats</dt><dd>{number(sensor.lostBeats)}</dd>
           <dt>Tags</dt><dd>{sensor.tags.length ? sensor.tags.join(', ') : 'none'}</dd>
