@@ -8,11 +8,14 @@ switch (args.FirstOrDefault())
     case "runtime":
         await RuntimeBenchmark.RunAsync(args[1..]);
         return 0;
+    case "deadlines":
+        await DeadlineBenchmark.RunAsync(args[1..]);
+        return 0;
     case "ingest":
         return await IngestBenchmark.RunAsync(args[1..]);
     case BareServer.Mode:
         return await BareServer.RunAsync(args[1..]);
     default:
-        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | ingest [--seconds N] [--connections N]");
+        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | deadlines [--sensors N] | ingest [--seconds N] [--connections N]");
         return 2;
 }
