@@ -1,4 +1,5 @@
 using FleetHealth.Server.Analytics;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
@@ -26,6 +27,7 @@ app.MapSensorCommandApi();
 app.MapSerialApi();
 app.MapAnalyticsApi();
 app.MapStatusApi();
+app.MapClusterApi();
 app.MapLiveApi();
 app.MapDashboard();
 app.Run();

@@ -74,6 +74,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 "the server process answers /healthz");
             if (server.HasExited)
             {
+                await process.WaitForExitAsync(); // until its output is read to the end, too
                 throw new InvalidOperationException($"Server exited with {process.ExitCode}:\n{server.Output}");
             }
         }

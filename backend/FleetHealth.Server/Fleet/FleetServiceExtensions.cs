@@ -1,7 +1,9 @@
 using FleetHealth.Actors;
 using FleetHealth.Actors.Persistence;
 using FleetHealth.Actors.Persistence.Postgres;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Ingestion;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FleetHealth.Server.Fleet;
@@ -15,8 +17,16 @@ internal static class FleetServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => SensorEventSerialization.Register(new EventSerializer()));
+        // Sensors are the cluster's sharded entities: their journal writes are fenced by shard leases.
+        builder.Services.AddSingleton(sp => new JournalFencing(
+            sp.GetRequiredService<ShardLeases>(),
+            sp.GetRequiredService<ClusterNode>(),
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value,
+            SensorFleet.SensorIdOf));
         builder.Services.AddSingleton(sp => new PostgresJournal(
-            sp.GetRequiredService<NpgsqlDataSource>(), logger: sp.GetRequiredService<ILogger<PostgresJournal>>()));
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            new PostgresJournalOptions { BeforeBatch = sp.GetRequiredService<JournalFencing>().CheckAsync },
+            sp.GetRequiredService<ILogger<PostgresJournal>>()));
         builder.Services.AddSingleton(sp => new ActorSystem("fleethealth", new ActorSystemSettings
         {
             Clock = sp.GetRequiredService<TimeProvider>(),
@@ -26,7 +36,9 @@ internal static class FleetServiceExtensions
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
         }));
         builder.Services.AddSingleton<SensorFleet>();
+        builder.Services.AddSingleton<IShardedEntities, SensorShardEntities>();
+        builder.Services.AddSingleton(_ => new ClusterMessageSerializer(SensorClusterMessages.Register(new EventSerializer())));
+        builder.Services.AddSingleton<SensorShards>();
         builder.Services.AddSingleton<IHeartbeatSink, ActorHeartbeatSink>();
-        builder.Services.AddHostedService<SensorWakeupService>();
     }
 }

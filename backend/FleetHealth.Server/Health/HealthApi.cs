@@ -1,11 +1,12 @@
 using FleetHealth.Database;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace FleetHealth.Server.Health;
 
-/// <summary>Liveness (<c>/healthz</c>: the process answers) and readiness (<c>/readyz</c>: database reachable, schema current).</summary>
+/// <summary>Liveness (<c>/healthz</c>: the process answers) and readiness (<c>/readyz</c>: database reachable, schema current, member of the cluster).</summary>
 public static class HealthApi
 {
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
@@ -19,7 +20,7 @@ public static class HealthApi
     internal static Ok<HealthReport> Live() => TypedResults.Ok(new HealthReport("up", null, null));
 
     internal static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> ReadyAsync(
-        NpgsqlDataSource dataSource, Migrator migrator, DatabaseReadiness readiness, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, Migrator migrator, DatabaseReadiness readiness, ShardCoordinator cluster, CancellationToken cancellationToken)
     {
         int applied;
         try
@@ -33,7 +34,10 @@ public static class HealthApi
             return Unready(new HealthReport("database unreachable", null, migrator.LatestVersion));
         }
 
-        var report = new HealthReport(readiness.IsMigrated && applied >= migrator.LatestVersion ? "ready" : "migrations pending", applied, migrator.LatestVersion);
+        var status = !readiness.IsMigrated || applied < migrator.LatestVersion ? "migrations pending"
+            : !cluster.FirstRound.IsCompletedSuccessfully ? "joining the cluster"
+            : "ready";
+        var report = new HealthReport(status, applied, migrator.LatestVersion);
         return report.Status == "ready" ? TypedResults.Ok(report) : Unready(report);
     }
 

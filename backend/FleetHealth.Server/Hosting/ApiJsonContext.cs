@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetHealth.Server.Analytics;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Operations;
@@ -22,6 +23,7 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(SensorSettingsBody))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(NodeStatus))]
+[JsonSerializable(typeof(ClusterStatus))]
 [JsonSerializable(typeof(SerialPortList))]
 [JsonSerializable(typeof(AnalyticsCatalog))]
 [JsonSerializable(typeof(AnalyticsResult))]

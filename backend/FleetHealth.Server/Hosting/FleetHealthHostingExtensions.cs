@@ -1,4 +1,5 @@
 using FleetHealth.Server.Analytics;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Ingestion;
@@ -21,6 +22,7 @@ public static class FleetHealthHostingExtensions
         builder.AddStorage();
         builder.AddIngestion();
         builder.AddSerialIngestion();
+        builder.AddCluster();
         builder.AddFleet();
         builder.AddProjection();
         builder.AddSensors();

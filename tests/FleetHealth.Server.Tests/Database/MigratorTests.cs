@@ -74,11 +74,17 @@ public sealed class MigratorTests(IsolatedDatabase db) : IClassFixture<IsolatedD
         Assert.Equal(MigrationSource.Embedded.Count, await ScalarAsync<long>(source, "SELECT count(*) FROM schema_migrations"));
     }
 
+    // Numbers the lead assigned to work on other branches (authentication: 0006, liveness: 0007);
+    // empty this once those branches are merged.
+    private static readonly int[] AssignedElsewhere = [6, 7];
+
     [Fact]
     public void Shipped_migrations_are_numbered_without_gaps()
     {
         Assert.NotEmpty(MigrationSource.Embedded);
-        Assert.Equal(Enumerable.Range(1, MigrationSource.Embedded.Count), MigrationSource.Embedded.Select(m => m.Version));
+        var shipped = MigrationSource.Embedded.Select(m => m.Version).ToList();
+        var expected = Enumerable.Range(1, shipped[^1]).Where(v => !AssignedElsewhere.Contains(v) || shipped.Contains(v));
+        Assert.Equal(expected, shipped);
     }
 
     [Theory]
