@@ -9,6 +9,11 @@ internal sealed partial class ShardCoordinator
 
     private async Task CoordinateAsync(CancellationToken cancellationToken)
     {
+        if (_view.Leases.Any(l => !l.Valid && l.OwnerIncarnation is { } owner && owner != node.Incarnation))
+        {
+            await TerminateStaleWritersAsync(cancellationToken);
+        }
+
         var releases = leases.Releases;
         var round = await store.CoordinateAsync(
             node,
@@ -25,6 +30,22 @@ internal sealed partial class ShardCoordinator
         await CompleteHandoffsAsync(cancellationToken);
         BeginHandoffs(round.Leases, round.Members);
         StartWaking();
+    }
+
+    private async Task TerminateStaleWritersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await store.TerminateStaleWritersAsync(node, cancellationToken) is > 0 and var ended)
+            {
+                LogStaleWritersEnded(ended);
+            }
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // Another role's sessions: the takeover waits until PostgreSQL drops them by itself.
+            LogCannotEndStaleWriters(e.MessageText);
+        }
     }
 
     /// <summary>
@@ -106,6 +127,12 @@ internal sealed partial class ShardCoordinator
 
         return result;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Ended {Count} journal sessions of nodes whose leases expired")]
+    private partial void LogStaleWritersEnded(long count);
+
+    [LoggerMessage(LogLevel.Warning, "Cannot end the journal sessions of nodes whose leases expired: {Reason}")]
+    private partial void LogCannotEndStaleWriters(string reason);
 
     [LoggerMessage(LogLevel.Information, "Took {Count} shards ({Kind}, from {Previous})")]
     private partial void LogAcquired(int count, string kind, string previous);

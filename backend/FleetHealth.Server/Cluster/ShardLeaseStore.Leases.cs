@@ -85,6 +85,17 @@ internal sealed partial class ShardLeaseStore
         SELECT shard FROM moved
         """;
 
+    // A writer cut off mid-transaction keeps its row locks and uncommitted rows (which would block
+    // the new owner's writes of the same streams) until PostgreSQL notices it is gone, which for a
+    // silent network may be never: the journal sessions of owners whose leases expired are ended.
+    // Safe: such an owner has stopped trusting its leases before they expired (ShardLeases).
+    private const string TerminateStaleWritersSql = """
+        SELECT count(*) FILTER (WHERE pg_terminate_backend(a.pid, 1000)) FROM pg_stat_activity a
+        WHERE a.application_name IN (
+            SELECT DISTINCT 'fleethealth-journal:' || owner_incarnation FROM shard_leases
+            WHERE owner_incarnation IS NOT NULL AND owner_incarnation <> $1 AND expires_at <= clock_timestamp())
+        """;
+
     private const string CancelHandoffSql = """
         UPDATE shard_leases SET handoff_to = NULL WHERE shard = $1 AND owner = $2 AND owner_incarnation = $3 AND handoff_to = $4
         """;
@@ -210,6 +221,17 @@ internal sealed partial class ShardLeaseStore
         AddAll(command.Parameters, shard, node.NodeId, node.Incarnation, to);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Ends the journal sessions of incarnations whose leases expired (they may hold locks a takeover waits for); returns how many.</summary>
+    public async Task<long> TerminateStaleWritersAsync(ClusterNode node, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(TerminateStaleWritersSql);
+        AddAll(command.Parameters, node.Incarnation);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The application name of this incarnation's journal sessions (what <see cref="TerminateStaleWritersAsync"/> looks for).</summary>
+    public static string JournalApplicationName(ClusterNode node) => $"fleethealth-journal:{node.Incarnation}";
 
     /// <summary>Clean leave: releases every lease (the others take them at once, no expiry to wait for) and marks the member left.</summary>
     public async Task LeaveAsync(ClusterNode node, CancellationToken cancellationToken)
