@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { env } from '@/config/env';
 import { ServerStatus } from '@/features/health/components/ServerStatus';
 import { AnalyticsPage } from '@/features/analytics/components/AnalyticsPage';
+import { ClusterPanel } from '@/features/cluster/components/ClusterPanel';
 import { FleetPage } from '@/features/fleet/components/FleetPage';
 import { SensorPage } from '@/features/sensor/components/SensorPage';
 import { SerialPorts } from '@/features/serial/components/SerialPorts';
@@ -32,6 +33,7 @@ export function App() {
       <main>
         {route.page === 'fleet' && <FleetPage apiBase={env.apiBase} fleet={fleet} filter={filter} onFilter={changeFilter} onOpen={open} />}
         {route.page === 'fleet' && <SerialPorts apiBase={env.apiBase} />}
+        {route.page === 'fleet' && <ClusterPanel apiBase={env.apiBase} />}
         {route.page === 'sensor' && (
           <SensorPage key={route.sensorId} apiBase={env.apiBase} sensorId={route.sensorId} sensor={fleet.watchedId === route.sensorId ? fleet.watched : null}
             liveTransitions={fleet.transitions} onBack={() => navigate('/')} />
