@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using FleetHealth.Actors;
+using FleetHealth.Actors.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 
 namespace FleetHealth.Server.Cluster;
 
@@ -84,7 +87,7 @@ internal static class ClusterInternalApi
         {
             delivered = await region.DeliverForwardedAsync(entityId, message!, request.Headers.ContainsKey(ClusterTransport.ResidentOnlyHeader), timeout, cancellationToken);
         }
-        catch (Exception e) when (e is TimeoutException or FleetHealth.Actors.ActorNotAvailableException or Npgsql.NpgsqlException or FleetHealth.Actors.Persistence.JournalConflictException)
+        catch (Exception e) when (e is TimeoutException or ActorNotAvailableException or NpgsqlException or JournalConflictException)
         {
             return TypedResults.Problem($"Not durable in time: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Unavailable");
         }

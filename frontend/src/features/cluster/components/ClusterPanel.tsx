@@ -1,21 +1,10 @@
-import { useEffect, useState } from 'react';
 import { ago, number, percent, time } from '@/ui/format';
-import { describeEvent, fetchCluster, membersByShare, unownedShards, type ClusterStatus } from '../api/cluster';
+import { usePolling } from '@/ui/usePolling';
+import { describeEvent, fetchCluster, membersByShare, unownedShards } from '../api/cluster';
 
 /** The cluster as the serving node sees it: members with their shard counts, and recent rebalances. Refreshed every few seconds. */
 export function ClusterPanel({ apiBase }: { apiBase: string }) {
-  const [status, setStatus] = useState<ClusterStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const poll = () => fetchCluster(apiBase, controller.signal)
-      .then((s) => { setStatus(s); setError(null); })
-      .catch((e: unknown) => { if (!controller.signal.aborted) setError(String(e)); });
-    void poll();
-    const timer = setInterval(poll, 3000);
-    return () => { controller.abort(); clearInterval(timer); };
-  }, [apiBase]);
+  const { value: status, error } = usePolling((signal) => fetchCluster(apiBase, signal), 3000, apiBase);
 
   if (error) return <p role="status">Cluster: {error}</p>;
   if (!status) return null;
