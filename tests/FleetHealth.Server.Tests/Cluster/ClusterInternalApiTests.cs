@@ -56,7 +56,9 @@ public sealed class ClusterInternalApiTests(FleetHealthFactory factory) : IClass
 
         using var response = await factory.CreateClient().SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        // 404, or 405 where the dashboard's fallback serves GETs on other paths: either way not delivered.
+        Assert.Contains(response.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.CreateClient().GetAsync("/api/v1/sensors/internal-3")).StatusCode);
     }
 
     [Fact]
