@@ -67,13 +67,13 @@ internal sealed partial class ShardRegion
     public async Task<object?> AskAsync(string entityId, object message, bool residentOnly, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var shard = ShardId.Of(entityId, _leases.Count);
-        var deadline = _leases.Now();
+        var started = _leases.Now();
         var buffered = false;
         try
         {
             for (var attempt = 0; ; attempt++)
             {
-                var remaining = timeout - _clock.GetElapsedTime(deadline);
+                var remaining = timeout - _clock.GetElapsedTime(started);
                 if (remaining <= TimeSpan.Zero)
                 {
                     throw Refuse(shard, "its owner could not be reached in time");
@@ -150,7 +150,7 @@ internal sealed partial class ShardRegion
             }
 
             var waited = _clock.GetElapsedTime(started);
-            if (waited >= patience)
+            if (waited >= patience || !MayBecomeOwner(shard))
             {
                 return null;
             }
@@ -159,6 +159,14 @@ internal sealed partial class ShardRegion
             await WaitForChangeAsync(signal, Backoff(attempt, patience - waited), cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Whether waiting could help: this node holds the lease (the shard is opening or being
+    /// stopped here), or as far as it knows the shard is its own or nobody's (a handoff to it lands
+    /// at its next round). Otherwise the sender should ask the owner it names at once.
+    /// </summary>
+    private bool MayBecomeOwner(int shard) =>
+        _leases.Held(shard) is not null || _directory.HomeOf(shard) is not { } home || home.NodeId == _node.NodeId;
 
     /// <summary>Asks the local actor of an admitted shard; null if the actor stopped under the message (handoff or fence): route again.</summary>
     private async Task<LocalReply?> TryLocalAsync(int shard, string entityId, object message, bool residentOnly, TimeSpan remaining, CancellationToken cancellationToken)
