@@ -8,12 +8,16 @@
 #
 # FLEETHEALTH_DB           use this PostgreSQL (Npgsql connection string) instead of a private one
 # FLEETHEALTH_PORT         HTTP port (default 8080)
+# FLEETHEALTH_NODES        server nodes sharing the fleet as a cluster (default 1); node i listens on
+#                          FLEETHEALTH_PORT + i - 1, and the simulator spreads its beats over all of them
 # FLEETHEALTH_SIM_SENSORS  simulated sensors (default 300; 0 for none)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 port="${FLEETHEALTH_PORT:-8080}"
+nodes="${FLEETHEALTH_NODES:-1}"
 sensors="${FLEETHEALTH_SIM_SENSORS:-300}"
+[[ "$nodes" =~ ^[1-9][0-9]?$ ]] || { echo "run: FLEETHEALTH_NODES must be 1 to 99" >&2; exit 1; }
 state="$repo/.local"
 mkdir -p "$state"
 
@@ -32,9 +36,11 @@ trap 'exit 130' INT TERM
 for tool in dotnet node npm; do
   command -v "$tool" >/dev/null || { echo "run: $tool is not installed" >&2; exit 1; }
 done
-if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-  echo "run: port $port is already in use; set FLEETHEALTH_PORT" >&2; exit 1
-fi
+for ((i = 0; i < nodes; i++)); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$((port + i))") 2>/dev/null; then
+    echo "run: port $((port + i)) is already in use; set FLEETHEALTH_PORT" >&2; exit 1
+  fi
+done
 
 echo "building (dashboard, server, simulator)…" >&2
 if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
@@ -55,20 +61,32 @@ else
 fi
 
 server_bin="$repo/backend/FleetHealth.Server/bin/Release/net10.0"
+# The nodes of one run share a secret for their internal port (each listens on a free loopback port).
+secret="$(head -c 24 /dev/urandom | base64)"
+urls=()
 # The demo fleet beats every 10 s, so the server expects that (grace 5 s): a dropout makes a
 # sensor late within seconds, a death makes it stale after 10 minutes.
-Database__ConnectionString="$db" Dashboard__Root="$repo/frontend/dist" \
-  Liveness__DefaultIntervalSeconds=10 Liveness__DefaultGraceSeconds=5 \
-  dotnet "$server_bin/FleetHealth.Server.dll" --contentRoot "$server_bin" --urls "http://127.0.0.1:$port" \
-  >"$state/server.log" 2>&1 &
-pids+=($!)
-
-for _ in $(seq 1 600); do
-  if curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "run: the server exited; its log:" >&2; tail -n 40 "$state/server.log" >&2; exit 1; }
-  sleep 0.1
+for ((i = 1; i <= nodes; i++)); do
+  node_port=$((port + i - 1))
+  log="$state/server.log"; [ "$nodes" -gt 1 ] && log="$state/server-node$i.log"
+  Database__ConnectionString="$db" Dashboard__Root="$repo/frontend/dist" \
+    Liveness__DefaultIntervalSeconds=10 Liveness__DefaultGraceSeconds=5 \
+    Cluster__NodeId="node$i" Cluster__Secret="$secret" \
+    dotnet "$server_bin/FleetHealth.Server.dll" --contentRoot "$server_bin" --urls "http://127.0.0.1:$node_port" \
+    >"$log" 2>&1 &
+  pids+=($!)
+  urls+=("http://127.0.0.1:$node_port")
 done
-curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "run: the server did not become ready; see $state/server.log" >&2; exit 1; }
+
+for ((i = 1; i <= nodes; i++)); do
+  url="${urls[$((i - 1))]}"
+  for _ in $(seq 1 600); do
+    if curl -sf "$url/readyz" >/dev/null 2>&1; then break; fi
+    kill -0 "${pids[$((i - 1))]}" 2>/dev/null || { echo "run: node$i exited; its log:" >&2; tail -n 40 "$state"/server*.log >&2; exit 1; }
+    sleep 0.1
+  done
+  curl -sf "$url/readyz" >/dev/null || { echo "run: node$i did not become ready; see $state/" >&2; exit 1; }
+done
 
 # Credentials through the server's own bootstrap commands; reused when they still work here.
 base="http://127.0.0.1:$port"
@@ -107,14 +125,20 @@ echo "admin-user: $FLEETHEALTH_ADMIN_USER"
 echo "admin-password: $FLEETHEALTH_ADMIN_PASSWORD"
 echo "ingest-key: $FLEETHEALTH_INGEST_KEY"
 echo "credentials: $creds"
+if [ "$nodes" -gt 1 ]; then
+  echo "nodes: ${urls[*]}"
+  echo "cluster: http://127.0.0.1:$port/api/v1/cluster"
+  echo "server-logs: $state/server-node*.log"
+else
+  echo "server-log: $state/server.log"
+fi
 echo "database: $db"
-echo "server-log: $state/server.log"
 
 if [ "$sensors" -gt 0 ]; then
   # The key travels in the environment, not on the command line (other users can list those).
   FLEETHEALTH_INGEST_KEY="$FLEETHEALTH_INGEST_KEY" \
   dotnet "$repo/backend/FleetHealth.Simulator/bin/Release/net10.0/FleetHealth.Simulator.dll" \
-    --url "http://127.0.0.1:$port" --sensors "$sensors" --interval 10s --queue-dir "$state/sim-queue" \
+    --url "$(IFS=,; echo "${urls[*]}")" --sensors "$sensors" --interval 10s --queue-dir "$state/sim-queue" \
     --dropout 0.03 --fault 0.005 --death-rate 0.0005 \
     >"$state/simulator.log" 2>&1 &
   pids+=($!)

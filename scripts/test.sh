@@ -17,7 +17,8 @@ fi
 
 [ -f frontend/node_modules/.package-lock.json ] || (cd frontend && npm install --no-audit --no-fund --loglevel=error)  # not npm ci: see .ci/run
 
-mkdir -p .local
+mkdir -p .local test-output
+rm -f test-output/*.txt  # figures the tests measure (name: value lines), printed at the end
 log="$repo/.local/test-dotnet.log"
 set +e
 dotnet test FleetHealth.sln --nologo 2>&1 | tee "$log"
@@ -39,5 +40,6 @@ read -r fpassed ffailed < <(awk '
 read -r epassed efailed < <(awk '/^e2e: [0-9]+ passed, [0-9]+ failed/ { p = $2; f = $4 } END { print p + 0, f + 0 }' "$repo/.local/test-e2e.log")
 passed=$((passed + fpassed + epassed)); failed=$((failed + ffailed + efailed))
 if [ "$dotnet_status" -ne 0 ] || [ "$frontend_status" -ne 0 ] || [ "$e2e_status" -ne 0 ]; then failed=$((failed > 0 ? failed : 1)); fi
+cat test-output/*.txt 2>/dev/null || true
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

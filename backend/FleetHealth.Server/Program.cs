@@ -1,5 +1,6 @@
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Auth;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
@@ -34,6 +35,7 @@ app.MapTagApi();
 app.MapSerialApi();
 app.MapAnalyticsApi();
 app.MapStatusApi();
+app.MapClusterApi();
 app.MapLiveApi();
 app.MapDashboard();
 app.Run();

@@ -6,19 +6,30 @@ namespace FleetHealth.Simulator;
 
 /// <summary>
 /// One pooled, keep-alive HttpClient for the whole fleet; single beats go to
-/// <c>POST /api/v1/heartbeats/{id}</c>, batches to <c>POST /api/v1/heartbeats</c>.
+/// <c>POST /api/v1/heartbeats/{id}</c>, batches to <c>POST /api/v1/heartbeats</c>. With several
+/// servers (nodes of a cluster) each request goes to the next one in turn, so a beat retried after
+/// a node died reaches another node.
 /// </summary>
 internal sealed class HttpBeatTransport : IBeatTransport
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly HttpClient _client;
+    private readonly IReadOnlyList<Uri> _servers;
     private readonly bool _batch;
+    private int _next;
     private readonly TextWriter _log;
     private long _rejectionsLogged;
 
     public HttpBeatTransport(Uri baseAddress, string? key, int batch, int concurrency, TextWriter log)
+        : this([baseAddress], key, batch, concurrency, log)
     {
+    }
+
+    public HttpBeatTransport(IReadOnlyList<Uri> servers, string? key, int batch, int concurrency, TextWriter log)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(servers.Count);
+        _servers = servers;
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = concurrency,
@@ -26,7 +37,7 @@ internal sealed class HttpBeatTransport : IBeatTransport
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             ConnectTimeout = TimeSpan.FromSeconds(3),
         };
-        _client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(15) };
+        _client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
         if (key is not null)
         {
             _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -46,7 +57,8 @@ internal sealed class HttpBeatTransport : IBeatTransport
         content.Headers.ContentType = Json;
         try
         {
-            using var response = await _client.PostAsync(path, content, cancellationToken);
+            var server = _servers[(int)((uint)Interlocked.Increment(ref _next) % (uint)_servers.Count)];
+            using var response = await _client.PostAsync(new Uri(server, path), content, cancellationToken);
             var code = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.Accepted)
             {

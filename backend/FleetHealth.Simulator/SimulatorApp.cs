@@ -25,7 +25,7 @@ internal static class SimulatorApp
 
         IBeatTransport transport = options.SerialDevice is { } device
             ? new SerialBeatTransport(device, options.Baud, error)
-            : new HttpBeatTransport(options.Url!, options.Key, options.Batch, options.Concurrency, error);
+            : new HttpBeatTransport(options.Urls, options.Key, options.Batch, options.Concurrency, error);
         Simulation simulation;
         try
         {
@@ -40,7 +40,7 @@ internal static class SimulatorApp
 
         await using (simulation)
         {
-            var target = options.SerialDevice ?? options.Url!.ToString();
+            var target = options.SerialDevice ?? string.Join(", ", options.Urls);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"simulating {options.Sensors} sensors every {options.Interval.TotalSeconds:0.###}s (jitter {options.Jitter}, dropout {options.Dropout}, fault {options.Fault}, death {options.DeathRate}, seed {options.Seed}) -> {target}; queued from earlier runs: {simulation.Queued}"));
             await simulation.RunAsync(stop);

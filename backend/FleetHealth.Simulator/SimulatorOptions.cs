@@ -8,7 +8,11 @@ internal sealed record SimulatorOptions
 {
     public const int MaxSensors = 100_000;
 
-    public Uri? Url { get; init; }
+    /// <summary>The first server; with several (<c>--url a,b,c</c>), <see cref="Urls"/> holds them all.</summary>
+    public Uri? Url => Urls.Count > 0 ? Urls[0] : null;
+
+    /// <summary>Servers to spread the beats over (nodes of one cluster: any node accepts any sensor).</summary>
+    public IReadOnlyList<Uri> Urls { get; init; } = [];
 
     public int Sensors { get; init; } = 100;
 
@@ -56,7 +60,7 @@ internal static class SimulatorArgs
     public const string Usage = """
         FleetHealth.Simulator: drives N virtual sensors against a FleetHealth server.
 
-          --url URL            server base address (http://127.0.0.1:8080)
+          --url URL[,URL…]     server base address (http://127.0.0.1:8080); several (cluster nodes) share the beats in turn
           --serial DEVICE      write line-protocol heartbeats to a serial device instead (e.g. /dev/pts/3)
           --baud N             serial baud rate (default 115200)
           --sensors N          number of sensors, 1 to 100000 (default 100)
@@ -166,13 +170,19 @@ internal static class SimulatorArgs
         switch (name)
         {
             case "--url":
-                if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                var urls = new List<Uri>();
+                foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
                 {
-                    error = $"--url '{value}' is not an absolute http:// or https:// address.";
-                    return null;
+                    if (!Uri.TryCreate(part, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                    {
+                        error = $"--url '{part}' is not an absolute http:// or https:// address.";
+                        return null;
+                    }
+
+                    urls.Add(url);
                 }
 
-                return o with { Url = url };
+                return o with { Urls = urls };
             case "--serial":
                 return o with { SerialDevice = value };
             case "--baud":

@@ -321,6 +321,18 @@ try {
     await page.screenshot({ path: join(out, 'e2e-serial.png'), fullPage: true });
   });
 
+  await journey('the fleet page shows the cluster: its members and their shard counts', admin, async (page) => {
+    await page.click('nav >> text=Fleet');
+    const cluster = await (await asAdmin('/api/v1/cluster')).json();
+    await page.waitForSelector(`[data-testid=cluster] [data-node="${cluster.nodeId}"] >> text=(this node)`, { timeout: 10000 });
+    const shards = (await page.textContent(`[data-node="${cluster.nodeId}"] [data-testid=cluster-shards]`)).trim();
+    if (shards !== String(cluster.shards)) throw new Error(`a lone node owns all ${cluster.shards} shards; the page shows ${shards}`);
+    const state = (await page.textContent(`[data-node="${cluster.nodeId}"] [data-testid=cluster-state]`)).trim();
+    if (state !== 'up') throw new Error(`the node shows as ${state}`);
+    await page.waitForSelector(`[data-testid=cluster-events] >> text=${cluster.nodeId} took ${cluster.shards} shards`, { timeout: 10000 });
+    await page.screenshot({ path: join(out, 'e2e-cluster.png'), fullPage: true });
+  });
+
   await journey('the analytics page charts the named queries', admin, async (page) => {
     await page.click('nav >> text=Analytics');
     await page.waitForSelector('figure[class=chart] >> text=Survival');

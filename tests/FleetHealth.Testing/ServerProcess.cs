@@ -25,6 +25,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly List<HttpClient> _clients = [];
     private HttpClient? _admin;
     private string? _adminSession;
+    private HttpClient? _trusted;
 
     private ServerProcess(Process process, int port, string connectionString)
     {
@@ -68,6 +69,8 @@ public sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = bin,
         };
         start.Environment["Database__ConnectionString"] = connectionString;
+        // Servers of one database form a cluster; they need one secret to forward to each other.
+        start.Environment["Cluster__Secret"] = "fleethealth-test-cluster";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -90,6 +93,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 "the server process answers /healthz");
             if (server.HasExited)
             {
+                await process.WaitForExitAsync(); // until its output is read to the end, too
                 throw new InvalidOperationException($"Server exited with {process.ExitCode}:\n{server.Output}");
             }
         }
@@ -141,11 +145,30 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>For tests about something else than access: a client that is both an admin and a sensor (a new all-sensor ingest key).</summary>
+    /// <summary>
+    /// For tests about something else than access: a client that is both an admin and a sensor (an
+    /// all-sensor ingest key), made on first use and the same one afterwards.
+    /// </summary>
     public async Task<HttpClient> TrustedClientAsync()
     {
-        await AdminClientAsync();
-        return CreateClient(session: _adminSession, ingestKey: (await CreateIngestKeyAsync()).Key);
+        var admin = await AdminClientAsync();
+        await _adminLock.WaitAsync();
+        try
+        {
+            if (_trusted is null)
+            {
+                using var created = await admin.PostAsJsonAsync("/api/v1/ingest-keys", new { name = "tests (trusted)", tag = (string?)null });
+                await EnsureAsync(created, HttpStatusCode.Created, "creating an ingest key");
+                using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+                _trusted = CreateClient(session: _adminSession, ingestKey: body.RootElement.GetProperty("key").GetString());
+            }
+
+            return _trusted;
+        }
+        finally
+        {
+            _adminLock.Release();
+        }
     }
 
     /// <summary>A client signed in as a new operator of <paramref name="role"/> (viewer, operator, admin), made through the admin API.</summary>

@@ -40,6 +40,10 @@ public sealed class SensorFleet
 
     public int ResidentSensors => _system.ActorCount;
 
+    /// <summary>The sensor id behind a journal stream, or null for a stream that is not a sensor's.</summary>
+    public static string? SensorIdOf(string persistenceId) =>
+        persistenceId.StartsWith(IdPrefix, StringComparison.Ordinal) ? persistenceId[IdPrefix.Length..] : null;
+
     public IActorRef Sensor(SensorId id) => _system.GetOrCreate(IdPrefix + id.Value, _props);
 
     public IActorRef Sensor(string persistenceId) => _system.GetOrCreate(persistenceId, _props);

@@ -1,4 +1,5 @@
 using FleetHealth.Database;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Storage;
@@ -9,7 +10,8 @@ namespace FleetHealth.Server.Health;
 
 /// <summary>
 /// Liveness (<c>/healthz</c>: the process answers) and readiness (<c>/readyz</c>: database reachable,
-/// schema current, ingest keys and tag settings loaded). Both are anonymous, for load balancers and orchestrators.
+/// schema current, ingest keys and tag settings loaded, member of the cluster). Both are anonymous,
+/// for load balancers and orchestrators.
 /// </summary>
 public static class HealthApi
 {
@@ -24,7 +26,7 @@ public static class HealthApi
     internal static Ok<HealthReport> Live() => TypedResults.Ok(new HealthReport("up", null, null));
 
     internal static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> ReadyAsync(
-        NpgsqlDataSource dataSource, Migrator migrator, DatabaseReadiness readiness, IngestKeyCache keys, SensorFleet fleet, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, Migrator migrator, DatabaseReadiness readiness, IngestKeyCache keys, SensorFleet fleet, ShardCoordinator cluster, CancellationToken cancellationToken)
     {
         int applied;
         try
@@ -38,11 +40,13 @@ public static class HealthApi
             return Unready(new HealthReport("database unreachable", null, migrator.LatestVersion));
         }
 
-        // Until the ingest keys are loaded every heartbeat would get 503, and liveness decisions wait
-        // for the tag settings: not ready for a load balancer either.
+        // Until the ingest keys are loaded every heartbeat would get 503, liveness decisions wait for
+        // the tag settings, and a node serves shards only once it has joined: not ready for a load
+        // balancer either.
         var status = !readiness.IsMigrated || applied < migrator.LatestVersion ? "migrations pending"
             : !keys.IsLoaded ? "loading ingest keys"
             : !fleet.Policy.IsLoaded ? "loading tag settings"
+            : !cluster.FirstRound.IsCompletedSuccessfully ? "joining the cluster"
             : "ready";
         var report = new HealthReport(status, applied, migrator.LatestVersion);
         return report.Status == "ready" ? TypedResults.Ok(report) : Unready(report);

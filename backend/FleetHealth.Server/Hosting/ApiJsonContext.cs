@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Auth;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Ingestion;
@@ -28,6 +29,7 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(TagList))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(NodeStatus))]
+[JsonSerializable(typeof(ClusterStatus))]
 [JsonSerializable(typeof(SerialPortList))]
 [JsonSerializable(typeof(AnalyticsCatalog))]
 [JsonSerializable(typeof(AnalyticsResult))]

@@ -1,5 +1,6 @@
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Auth;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.IngestKeys;
@@ -26,6 +27,7 @@ public static class FleetHealthHostingExtensions
         builder.AddIngestKeys();
         builder.AddIngestion();
         builder.AddSerialIngestion();
+        builder.AddCluster();
         builder.AddFleet();
         builder.AddProjection();
         builder.AddSensors();

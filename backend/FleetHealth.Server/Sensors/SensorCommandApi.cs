@@ -1,5 +1,6 @@
 using FleetHealth.Actors;
 using FleetHealth.Server.Auth;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
@@ -22,7 +23,7 @@ public static class SensorCommandApi
     }
 
     internal static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> PutSettingsAsync(
-        string sensorId, HttpRequest request, SensorFleet fleet, CancellationToken cancellationToken)
+        string sensorId, HttpRequest request, SensorShards sensors, CancellationToken cancellationToken)
     {
         var read = await JsonBody.ReadOptionalAsync(request, ApiJsonContext.Default.SensorSettingsBody, 16 * 1024, cancellationToken);
         if (read.Refused is { } refused)
@@ -70,45 +71,45 @@ public static class SensorCommandApi
             BeatSettingsValidation.ToTimeSpan(body!.IntervalSeconds),
             BeatSettingsValidation.ToTimeSpan(body.GraceSeconds),
             body.Tags ?? []);
-        return await CommandAsync(fleet, id, new ChangeSensorSettings(settings), cancellationToken);
+        return await CommandAsync(request.HttpContext, sensors, id, new ChangeSensorSettings(settings), cancellationToken);
     }
 
-    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> RegisterAsync(string sensorId, SensorFleet fleet, CancellationToken cancellationToken) =>
-        ParsedCommandAsync(sensorId, fleet, new RegisterSensor(), cancellationToken);
+    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> RegisterAsync(string sensorId, HttpContext httpContext, SensorShards sensors, CancellationToken cancellationToken) =>
+        ParsedCommandAsync(httpContext, sensorId, sensors, new RegisterSensor(), cancellationToken);
 
-    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> RetireAsync(string sensorId, SensorFleet fleet, CancellationToken cancellationToken) =>
-        ParsedCommandAsync(sensorId, fleet, new RetireSensor(), cancellationToken);
+    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> RetireAsync(string sensorId, HttpContext httpContext, SensorShards sensors, CancellationToken cancellationToken) =>
+        ParsedCommandAsync(httpContext, sensorId, sensors, new RetireSensor(), cancellationToken);
 
-    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> ReactivateAsync(string sensorId, SensorFleet fleet, CancellationToken cancellationToken) =>
-        ParsedCommandAsync(sensorId, fleet, new ReactivateSensor(), cancellationToken);
+    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> ReactivateAsync(string sensorId, HttpContext httpContext, SensorShards sensors, CancellationToken cancellationToken) =>
+        ParsedCommandAsync(httpContext, sensorId, sensors, new ReactivateSensor(), cancellationToken);
 
     private static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> ParsedCommandAsync(
-        string sensorId, SensorFleet fleet, object command, CancellationToken cancellationToken)
+        HttpContext httpContext, string sensorId, SensorShards sensors, object command, CancellationToken cancellationToken)
     {
         if (!SensorId.TryParse(sensorId, out var id, out var error))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sensorId"] = [error] }, title: "Bad sensor id");
         }
 
-        return await CommandAsync(fleet, id, command, cancellationToken);
+        return await CommandAsync(httpContext, sensors, id, command, cancellationToken);
     }
 
     private static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> CommandAsync(
-        SensorFleet fleet, SensorId id, object command, CancellationToken cancellationToken)
+        HttpContext httpContext, SensorShards sensors, SensorId id, object command, CancellationToken cancellationToken)
     {
         object reply;
         try
         {
-            await fleet.WhenPolicyLoadedAsync(cancellationToken);
-            reply = await fleet.Sensor(id).Ask(command, fleet.AckTimeout, cancellationToken);
+            reply = await sensors.AskAsync(id, command, cancellationToken);
         }
-        catch (Exception e) when (e is TimeoutException or ActorNotAvailableException)
+        catch (Exception e) when (e is TimeoutException or ActorNotAvailableException or ShardUnavailableException)
         {
+            httpContext.Response.Headers.RetryAfter = "1";
             return TypedResults.Problem("The change could not be made durable in time; retry.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable");
         }
 
         return reply is SensorState state
-            ? TypedResults.Ok(SensorReads.View(id, state, fleet.Policy.Current))
+            ? TypedResults.Ok(SensorReads.View(id, state, sensors.Policy.Current))
             : TypedResults.Problem($"No sensor '{id}'. Register it first (POST /api/v1/sensors/{id}/register) or let it send a heartbeat.", statusCode: StatusCodes.Status404NotFound, title: "Unknown sensor");
     }
 }

@@ -1,4 +1,5 @@
 using FleetHealth.Actors;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Liveness;
 using FleetHealth.Server.Projection;
@@ -6,27 +7,24 @@ using FleetHealth.Server.Projection;
 namespace FleetHealth.Server.Sensors;
 
 /// <summary>
-/// One sensor's view. From its actor when the actor lives on this node (read-your-writes: a
-/// heartbeat acknowledged a moment ago shows at once), else from the read model, which trails the
-/// journal by the projection's lag.
+/// One sensor's view. From its actor when the actor is in memory on the node that owns its shard
+/// (read-your-writes: a heartbeat acknowledged a moment ago shows at once, whichever node took it),
+/// else from the read model, which trails the journal by the projection's lag.
 /// </summary>
-internal sealed class SensorReads(SensorFleet fleet, SensorQueries readModel)
+internal sealed class SensorReads(SensorShards sensors, SensorQueries readModel)
 {
     public async Task<SensorView?> FindAsync(SensorId id, CancellationToken cancellationToken)
     {
-        if (fleet.TryGetResident(id, out var actor))
+        try
         {
-            try
+            if (await sensors.StateIfResidentAsync(id, cancellationToken) is { } state)
             {
-                if (await actor.Ask(new GetSensorState(), fleet.AckTimeout, cancellationToken) is SensorState state)
-                {
-                    return View(id, state, fleet.Policy.Current);
-                }
+                return View(id, state, sensors.Policy.Current);
             }
-            catch (Exception e) when (e is TimeoutException or ActorNotAvailableException)
-            {
-                // Fall through to the read model.
-            }
+        }
+        catch (Exception e) when (e is TimeoutException or ActorNotAvailableException or ShardUnavailableException)
+        {
+            // Fall through to the read model.
         }
 
         var row = await readModel.FindAsync(id, cancellationToken);

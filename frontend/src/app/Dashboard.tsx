@@ -3,6 +3,7 @@ import { env } from '@/config/env';
 import { AdminPage } from '@/features/admin/components/AdminPage';
 import { AnalyticsPage } from '@/features/analytics/components/AnalyticsPage';
 import { checkSession, canOperate, isAdmin, type CurrentOperator } from '@/features/auth/api/session';
+import { ClusterPanel } from '@/features/cluster/components/ClusterPanel';
 import { UserMenu } from '@/features/auth/components/UserMenu';
 import { FleetPage } from '@/features/fleet/components/FleetPage';
 import { ServerStatus } from '@/features/health/components/ServerStatus';
@@ -41,6 +42,7 @@ export function Dashboard({ operator, onSignOut }: { operator: CurrentOperator; 
       </header>
       <main>
         {route.page === 'fleet' && <FleetPage apiBase={env.apiBase} fleet={fleet} filter={filter} onFilter={changeFilter} onOpen={open} />}
+        {route.page === 'fleet' && <ClusterPanel apiBase={env.apiBase} />}
         {route.page === 'fleet' && <SerialPorts apiBase={env.apiBase} />}
         {route.page === 'sensor' && (
           <SensorPage key={route.sensorId} apiBase={env.apiBase} sensorId={route.sensorId} sensor={fleet.watchedId === route.sensorId ? fleet.watched : null}

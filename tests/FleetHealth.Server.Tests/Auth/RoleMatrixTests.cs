@@ -26,6 +26,7 @@ public sealed class RoleMatrixTests(FleetHealthFactory factory) : IClassFixture<
         { "GET", "/api/v1/analytics", null, OperatorRoles.Viewer },
         { "GET", "/api/v1/analytics/silent_share", null, OperatorRoles.Viewer },
         { "GET", "/api/v1/status", null, OperatorRoles.Viewer },
+        { "GET", "/api/v1/cluster", null, OperatorRoles.Viewer },
         { "GET", "/api/v1/live", null, OperatorRoles.Viewer },
         { "GET", "/ws", null, OperatorRoles.Viewer },
         { "GET", "/api/v1/serial/ports", null, OperatorRoles.Viewer },

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Tags;
 using FleetHealth.Testing;
@@ -20,10 +21,12 @@ public sealed class TagSettingsAcrossNodesTests(IsolatedDatabase db) : IClassFix
         var onA = await a.TrustedClientAsync();
         var onB = await b.TrustedClientAsync();
 
-        // Only node B ever hears of the sensor, so its actor lives there.
-        Assert.Equal(HttpStatusCode.Accepted, (await onB.PostAsync("/api/v1/heartbeats/nodes-1", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await onB.PutAsJsonAsync("/api/v1/sensors/nodes-1/settings", new SensorSettingsBody(null, null, ["nodes-fast"]))).StatusCode);
-        var before = (await onB.GetFromJsonAsync<SensorView>("/api/v1/sensors/nodes-1"))!;
+        // A sensor whose shard node B owns, so its actor lives there (the two nodes share the shards).
+        var nodeB = (await onB.GetFromJsonAsync<ClusterStatus>("/api/v1/cluster"))!.NodeId;
+        var sensor = await Eventually.Until(() => SensorOwnedByAsync(nodeB), id => id is not null, TimeSpan.FromSeconds(60), "node B owns some shards");
+        Assert.Equal(HttpStatusCode.Accepted, (await onB.PostAsync($"/api/v1/heartbeats/{sensor}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await onB.PutAsJsonAsync($"/api/v1/sensors/{sensor}/settings", new SensorSettingsBody(null, null, ["nodes-fast"]))).StatusCode);
+        var before = (await onB.GetFromJsonAsync<SensorView>($"/api/v1/sensors/{sensor}"))!;
         Assert.Equal(("healthy", 60.0), (before.Status, before.Effective.IntervalSeconds));
 
         using var put = await onA.PutAsJsonAsync("/api/v1/tags/nodes-fast/settings", new TagSettingsBody(1, 0));
@@ -31,9 +34,21 @@ public sealed class TagSettingsAcrossNodesTests(IsolatedDatabase db) : IClassFix
 
         // Under the fleet's 60 + 30 s it would stay healthy for a minute and a half; B hears the change and re-times it.
         var late = await Eventually.Until(
-            () => onB.GetFromJsonAsync<SensorView>("/api/v1/sensors/nodes-1"), s => s!.Status == "late", TimeSpan.FromSeconds(30), "node B turns the sensor late");
+            () => onB.GetFromJsonAsync<SensorView>($"/api/v1/sensors/{sensor}"), s => s!.Status == "late", TimeSpan.FromSeconds(30), "node B turns the sensor late");
         Assert.Equal(new EffectiveSettings(1, new SettingFrom("tag", "nodes-fast"), 0, new SettingFrom("tag", "nodes-fast")), late!.Effective);
         Assert.Equal(late.LastSeen!.Value.AddSeconds(1), late.StatusSince);
         Assert.Equal(0, (await onA.GetFromJsonAsync<Operations.NodeStatus>("/api/v1/status"))!.ResidentSensors);
+    }
+
+    /// <summary>An id among nodes-0…999 whose shard <paramref name="nodeId"/> holds a valid lease on now, if any.</summary>
+    private async Task<string?> SensorOwnedByAsync(string nodeId)
+    {
+        await using var command = db.DataSource.CreateCommand("""
+            SELECT 'nodes-' || n FROM generate_series(0, 999) AS n
+            JOIN shard_leases l ON l.shard = fleethealth_shard_of('nodes-' || n, (SELECT count(*)::int FROM shard_leases))
+            WHERE l.owner = $1 AND l.expires_at > clock_timestamp() ORDER BY n LIMIT 1
+            """);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = nodeId });
+        return await command.ExecuteScalarAsync() as string;
     }
 }

@@ -1,9 +1,57 @@
+using System.Collections.Concurrent;
 using FleetHealth.Simulator;
+using FleetHealth.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 
 namespace FleetHealth.Server.Tests.Simulator;
 
 public class HttpBeatTransportTests
 {
+    [Fact]
+    public async Task Beats_are_spread_over_several_servers_in_turn()
+    {
+        var received = new ConcurrentQueue<int>();
+        var servers = new List<WebApplication>();
+        var urls = new List<Uri>();
+        for (var n = 0; n < 3; n++)
+        {
+            var node = n;
+            var port = FreePort.Next();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            var app = builder.Build();
+            app.MapPost("/api/v1/heartbeats/{id}", (string id) =>
+            {
+                received.Enqueue(node);
+                return Results.Accepted();
+            });
+            await app.StartAsync();
+            servers.Add(app);
+            urls.Add(new Uri($"http://127.0.0.1:{port}"));
+        }
+
+        try
+        {
+            await using var transport = new HttpBeatTransport(urls, key: null, batch: 0, concurrency: 4, TextWriter.Null);
+            for (var i = 0; i < 30; i++)
+            {
+                Assert.Equal([Delivery.Delivered], await transport.SendAsync([new Beat($"spread-{i}", i + 1, DateTimeOffset.UtcNow, false, 90, -60, "1.0")], CancellationToken.None));
+            }
+
+            Assert.All(received.GroupBy(n => n), g => Assert.Equal(10, g.Count()));
+            Assert.Equal(3, received.Distinct().Count());
+        }
+        finally
+        {
+            foreach (var app in servers)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
     [Fact]
     public void A_multi_status_batch_answer_is_read_per_item()
     {

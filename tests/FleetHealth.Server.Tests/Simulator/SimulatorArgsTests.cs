@@ -32,6 +32,16 @@ public class SimulatorArgsTests
         Assert.Contains(SimulatorArgs.KeyVariable, badError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Several_servers_are_given_as_a_comma_separated_list()
+    {
+        var o = SimulatorArgs.Parse(["--url", "http://node1:8080,http://node2:8080, http://node3:8080"], out var error, out _);
+
+        Assert.Null(error);
+        Assert.Equal(["http://node1:8080/", "http://node2:8080/", "http://node3:8080/"], o!.Urls.Select(u => u.ToString()));
+        Assert.Equal(o.Urls[0], o.Url);
+    }
+
     [Theory]
     [InlineData("--interval=250ms --jitter 0.5 --dropout 0.02 --fault=0.01 --death-rate 0.001 --seed 7 --batch 100 --duration 1m")]
     [InlineData("--serial /dev/pts/9 --baud 9600 --sensors 100000")]
@@ -50,6 +60,7 @@ public class SimulatorArgsTests
     [Theory]
     [InlineData("--sensors 10", "--url")]
     [InlineData("--url ftp://x --sensors 10", "--url")]
+    [InlineData("--url http://x,nowhere --sensors 10", "'nowhere'")]
     [InlineData("--url http://x --sensors 0", "--sensors")]
     [InlineData("--url http://x --sensors 100001", "--sensors")]
     [InlineData("--url http://x --interval soon", "--interval")]

@@ -24,6 +24,7 @@ public sealed partial class PostgresJournal
     {
         Interlocked.Increment(ref _batches);
         ActorMetrics.JournalBatchEvents.Record(events);
+        var remaining = batch;
         try
         {
             var connection = await OpenAsync().ConfigureAwait(false);
@@ -31,23 +32,25 @@ public sealed partial class PostgresJournal
             {
                 // A single COPY is atomic and commits by itself: one round trip less than BEGIN/COPY/COMMIT.
                 await CopyAsync(connection, batch).ConfigureAwait(false);
+                CompleteAll(batch);
             }
             else
             {
                 await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-                await CheckPreconditionAsync(connection, transaction, batch).ConfigureAwait(false);
-                await CopyAsync(connection, batch).ConfigureAwait(false);
-                await transaction.CommitAsync().ConfigureAwait(false);
-            }
+                remaining = Refuse(batch, await CheckPreconditionAsync(connection, transaction, batch).ConfigureAwait(false));
+                if (remaining.Count > 0)
+                {
+                    await CopyAsync(connection, remaining).ConfigureAwait(false);
+                }
 
-            foreach (var pending in batch)
-            {
-                pending.TrySetResult();
+                await transaction.CommitAsync().ConfigureAwait(false);
+                CompleteAll(remaining);
             }
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            await WriteOneByOneAsync(batch).ConfigureAwait(false);
+            // Refused writes are already failed: they must not be retried behind their writers' backs.
+            await WriteOneByOneAsync(remaining).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -67,8 +70,8 @@ public sealed partial class PostgresJournal
         {
             var connection = await OpenAsync().ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-            await CheckPreconditionAsync(connection, transaction, batch).ConfigureAwait(false);
-            foreach (var pending in batch)
+            var allowed = Refuse(batch, await CheckPreconditionAsync(connection, transaction, batch).ConfigureAwait(false));
+            foreach (var pending in allowed)
             {
                 await transaction.SaveAsync("w").ConfigureAwait(false);
                 try
@@ -89,10 +92,7 @@ public sealed partial class PostgresJournal
             }
 
             await transaction.CommitAsync().ConfigureAwait(false);
-            foreach (var pending in written)
-            {
-                pending.TrySetResult();
-            }
+            CompleteAll(written);
         }
         catch (Exception exception)
         {
@@ -105,10 +105,51 @@ public sealed partial class PostgresJournal
         }
     }
 
-    private ValueTask CheckPreconditionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingWrite> batch) =>
+    private async ValueTask<IReadOnlyList<RefusedWrite>> CheckPreconditionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingWrite> batch) =>
         _options.BeforeBatch is { } check
-            ? check(connection, transaction, batch.ConvertAll(p => p.Write), _stopping.Token)
-            : ValueTask.CompletedTask;
+            ? await check(connection, transaction, batch.ConvertAll(p => p.Write), _stopping.Token).ConfigureAwait(false)
+            : [];
+
+    /// <summary>
+    /// Fails the refused writes with their reasons (they are not stored, so failing them before the
+    /// commit of the others is safe) and returns the writes that may be stored.
+    /// </summary>
+    private static List<PendingWrite> Refuse(List<PendingWrite> batch, IReadOnlyList<RefusedWrite> refused)
+    {
+        if (refused.Count == 0)
+        {
+            return batch;
+        }
+
+        var reasons = new Dictionary<AtomicWrite, Exception>(ReferenceEqualityComparer.Instance);
+        foreach (var refusal in refused)
+        {
+            reasons[refusal.Write] = refusal.Reason;
+        }
+
+        var allowed = new List<PendingWrite>(batch.Count);
+        foreach (var pending in batch)
+        {
+            if (reasons.TryGetValue(pending.Write, out var reason))
+            {
+                pending.TrySetException(reason);
+            }
+            else
+            {
+                allowed.Add(pending);
+            }
+        }
+
+        return allowed;
+    }
+
+    private static void CompleteAll(List<PendingWrite> written)
+    {
+        foreach (var pending in written)
+        {
+            pending.TrySetResult();
+        }
+    }
 
     private static async Task CopyAsync(NpgsqlConnection connection, IEnumerable<PendingWrite> batch)
     {

@@ -4,9 +4,15 @@ namespace FleetHealth.Actors.Persistence.Postgres;
 
 /// <summary>
 /// A check run inside each batch's transaction before its events are written (the place for a shard
-/// lease's fencing check). Throwing fails every write of the batch.
+/// lease's fencing check). It answers which writes must not be stored (an empty list: all may);
+/// those fail with their reason and the rest of the batch is written and committed in the same
+/// transaction, so the check and the writes it let through are atomic. Throwing fails every write
+/// of the batch.
 /// </summary>
-public delegate ValueTask BatchPrecondition(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AtomicWrite> batch, CancellationToken cancellationToken);
+public delegate ValueTask<IReadOnlyList<RefusedWrite>> BatchPrecondition(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AtomicWrite> batch, CancellationToken cancellationToken);
+
+/// <summary>A write the <see cref="BatchPrecondition"/> refused: it is not stored and its writer gets <paramref name="Reason"/>.</summary>
+public sealed record RefusedWrite(AtomicWrite Write, Exception Reason);
 
 /// <summary>Settings of <see cref="PostgresJournal"/>.</summary>
 public sealed record PostgresJournalOptions

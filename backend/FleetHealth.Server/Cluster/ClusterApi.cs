@@ -1,0 +1,17 @@
+using FleetHealth.Server.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FleetHealth.Server.Cluster;
+
+/// <summary><c>GET /api/v1/cluster</c>: members, shards per node, recent rebalances, as this node sees them.</summary>
+public static class ClusterApi
+{
+    public static RouteGroupBuilder MapClusterApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/cluster").WithTags("Operations").RequireAuthorization(AccessPolicies.Viewer);
+        group.MapGet("/", Get);
+        return group;
+    }
+
+    internal static Ok<ClusterStatus> Get(ClusterStatusReader cluster) => TypedResults.Ok(cluster.Read());
+}

@@ -1,0 +1,73 @@
+namespace FleetHealth.Server.Cluster;
+
+/// <summary>The cluster as this node sees it (<c>GET /api/v1/cluster</c>, and <c>cluster</c> in <c>GET /api/v1/status</c>).</summary>
+/// <param name="NodeId">This node.</param>
+/// <param name="Address">This node's internal address (what the others forward to).</param>
+/// <param name="Shards">Shards of the cluster.</param>
+/// <param name="ShardsHere">Shards whose lease this node holds now.</param>
+/// <param name="Members">Every known member with its state (up, down, left) and the shards it holds.</param>
+/// <param name="Events">Recent allocations, takeovers, handoffs, releases and membership changes, newest first (from the database).</param>
+/// <param name="LocalEvents">What this node did to its shards lately, newest first (fences are only known here).</param>
+/// <param name="Buffered">Messages waiting here now for a shard between owners.</param>
+/// <param name="Forwarded">Messages forwarded to other nodes since start.</param>
+/// <param name="Unavailable">Messages not delivered in time (answered 503) since start.</param>
+/// <param name="RefusedWrites">Journal writes refused for want of a lease since start.</param>
+/// <param name="HandoffsInProgress">Shards being handed over by this node now.</param>
+/// <param name="LastRoundAt">When this node last renewed its membership and leases.</param>
+/// <param name="LastError">Why the last round failed, when it did (this node cannot reach the database).</param>
+public sealed record ClusterStatus(
+    string NodeId,
+    string? Address,
+    int Shards,
+    int ShardsHere,
+    IReadOnlyList<ClusterMemberView> Members,
+    IReadOnlyList<ClusterEventView> Events,
+    IReadOnlyList<LocalShardEvent> LocalEvents,
+    int Buffered,
+    long Forwarded,
+    long Unavailable,
+    long RefusedWrites,
+    int HandoffsInProgress,
+    DateTimeOffset? LastRoundAt,
+    string? LastError);
+
+/// <summary>A member: <paramref name="State"/> is up (renewing), down (silent past the down-after time) or left (stopped cleanly).</summary>
+public sealed record ClusterMemberView(string NodeId, string Address, DateTimeOffset StartedAt, DateTimeOffset LastSeen, string State, int Shards, bool Self);
+
+/// <summary>One cluster event: <paramref name="Kind"/> is allocated, taken-over, reclaimed, handed-off, released, member-joined, member-down or member-left.</summary>
+public sealed record ClusterEventView(long Id, DateTimeOffset At, string Kind, string? From, string? To, IReadOnlyList<int> Shards);
+
+/// <summary>Builds <see cref="ClusterStatus"/> from the last round's view and this node's counters.</summary>
+internal sealed class ClusterStatusReader(ClusterNode node, ShardLeases leases, ShardCoordinator coordinator, ShardRegion region, JournalFencing fencing)
+{
+    public ClusterStatus Read()
+    {
+        var view = coordinator.View;
+        var held = view.Leases.Where(l => l.Valid && l.Owner is not null).GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var members = view.Members
+            .Select(m => new ClusterMemberView(
+                m.NodeId,
+                m.Address,
+                m.StartedAt,
+                m.LastSeen,
+                m.LeftAt is not null ? "left" : m.Live ? "up" : "down",
+                held.GetValueOrDefault(m.NodeId),
+                m.NodeId == node.NodeId))
+            .ToList();
+        return new ClusterStatus(
+            node.NodeId,
+            node.Address.IsCompletedSuccessfully ? node.Address.Result.ToString() : null,
+            leases.Count,
+            leases.HeldCount,
+            members,
+            [.. view.Events.Select(e => new ClusterEventView(e.Id, e.At, e.Kind, e.From, e.To, e.Shards))],
+            coordinator.LocalEvents,
+            region.Buffered,
+            region.Forwarded,
+            region.Unavailable,
+            fencing.Refused,
+            coordinator.HandoffsInProgress,
+            coordinator.LastRoundAt,
+            coordinator.LastError);
+    }
+}
