@@ -37,7 +37,7 @@ public sealed partial class ActorSystem : IAsyncDisposable
         _loggerFactory = Settings.LoggerFactory ?? NullLoggerFactory.Instance;
         Logger = _loggerFactory.CreateLogger("FleetHealth.Actors.ActorSystem");
         Wheel = new TimingWheel(Settings.Clock, Settings.TimerTick, Settings.TimerWheelSize);
-        Recoveries = new Persistence.RecoveryScheduler(this, Settings.MaxConcurrentRecoveries);
+        Recoveries = new Persistence.RecoveryScheduler(this, Settings.MaxConcurrentRecoveries, Settings.RecoveryBatchSize);
         StartPassivation();
     }
 

@@ -21,8 +21,11 @@ public sealed record ActorSystemSettings
     /// <summary>Stop actors (whose <see cref="Props.Passivate"/> is on) after this long without user messages; null: never.</summary>
     public TimeSpan? PassivationIdleTimeout { get; init; }
 
-    /// <summary>At most this many persistent actors load their snapshot and events at once; others queue (their commands are stashed).</summary>
+    /// <summary>At most this many recovery reads run at once; actors waiting for one queue (their commands are stashed).</summary>
     public int MaxConcurrentRecoveries { get; init; } = 16;
+
+    /// <summary>Most queued actors one recovery read loads together (their snapshots and events in a few round trips).</summary>
+    public int RecoveryBatchSize { get; init; } = 256;
 
     /// <summary>Where persistent actors write and read events.</summary>
     public IJournal Journal { get; init; } = new InMemoryJournal();

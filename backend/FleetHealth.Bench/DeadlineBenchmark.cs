@@ -114,6 +114,9 @@ internal static class DeadlineBenchmark
         public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default) =>
             _inner.ReadHighestSequenceNrAsync(persistenceId, cancellationToken);
 
+        public Task<IReadOnlyDictionary<string, ReplayedStream>> ReplayManyAsync(IReadOnlyCollection<ReplayRequest> requests, CancellationToken cancellationToken = default) =>
+            _inner.ReplayManyAsync(requests, cancellationToken);
+
         public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
             _inner.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
     }

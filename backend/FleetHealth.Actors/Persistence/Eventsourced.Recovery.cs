@@ -9,41 +9,60 @@ public abstract partial class Eventsourced
     {
         base.AroundPreStart();
         _recovering = true;
-        var persistenceId = PersistenceId;
-        var journaling = Journal;
-        System.Recoveries.Enqueue(() => LoadAsync(journaling, persistenceId));
+        System.Recoveries.Enqueue(this, PersistenceId);
     }
 
-    /// <summary>Reads and deserializes (pure work, off the actor's turn), then hands the result to the actor.</summary>
-    private async Task LoadAsync(Journaling journaling, string persistenceId)
+    /// <summary>
+    /// Reads and deserializes the snapshots and events of many recovering actors (pure work, off
+    /// their turns, in two reads whatever their number), then hands each actor its own result. A
+    /// failed read fails every actor of the batch; a stream that does not deserialize fails only its actor.
+    /// </summary>
+    internal static async Task RecoverAsync(IReadOnlyList<PendingRecovery> batch)
     {
-        AsyncResult result;
+        var journaling = batch[0].Actor.Journal;
+        IReadOnlyDictionary<string, SnapshotRecord> snapshots;
+        IReadOnlyDictionary<string, ReplayedStream> streams;
         try
         {
-            var record = await journaling.Snapshots.LoadLatestAsync(persistenceId).ConfigureAwait(false);
-            SnapshotOffer? offer = null;
-            if (record is not null)
-            {
-                offer = new SnapshotOffer(
-                    new SnapshotMetadata(record.PersistenceId, record.SequenceNr, record.Timestamp),
-                    journaling.Serializer.Deserialize(record.Manifest, record.Payload));
-            }
-
-            var events = new List<(long SequenceNr, object Event)>();
-            await journaling.Events.ReplayAsync(
-                persistenceId,
-                (record?.SequenceNr ?? 0) + 1,
-                long.MaxValue,
-                repr => events.Add((repr.SequenceNr, journaling.Serializer.Deserialize(repr.Manifest, repr.Payload)))).ConfigureAwait(false);
-            var highest = await journaling.Events.ReadHighestSequenceNrAsync(persistenceId).ConfigureAwait(false);
-            result = new RecoveryLoaded(this, offer, events, highest);
+            snapshots = await journaling.Snapshots.LoadLatestManyAsync([.. batch.Select(p => p.PersistenceId)]).ConfigureAwait(false);
+            streams = await journaling.Events.ReplayManyAsync(
+                [.. batch.Select(p => new ReplayRequest(p.PersistenceId, (snapshots.GetValueOrDefault(p.PersistenceId)?.SequenceNr ?? 0) + 1))]).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            result = new RecoveryFailed(this, exception);
+            foreach (var pending in batch)
+            {
+                pending.Actor.Cell.Post(new Envelope(new RecoveryFailed(pending.Actor, exception), null));
+            }
+
+            return;
         }
 
-        Cell.Post(new Envelope(result, null));
+        foreach (var (actor, persistenceId) in batch)
+        {
+            actor.Cell.Post(new Envelope(Deserialize(actor, journaling.Serializer, snapshots.GetValueOrDefault(persistenceId), streams[persistenceId]), null));
+        }
+    }
+
+    private static AsyncResult Deserialize(Eventsourced actor, EventSerializer serializer, SnapshotRecord? snapshot, ReplayedStream stream)
+    {
+        try
+        {
+            var offer = snapshot is null
+                ? null
+                : new SnapshotOffer(new SnapshotMetadata(snapshot.PersistenceId, snapshot.SequenceNr, snapshot.Timestamp), serializer.Deserialize(snapshot.Manifest, snapshot.Payload));
+            var events = new List<(long SequenceNr, object Event)>(stream.Events.Count);
+            foreach (var repr in stream.Events)
+            {
+                events.Add((repr.SequenceNr, serializer.Deserialize(repr.Manifest, repr.Payload)));
+            }
+
+            return new RecoveryLoaded(actor, offer, events, stream.HighestSequenceNr);
+        }
+        catch (Exception exception)
+        {
+            return new RecoveryFailed(actor, exception);
+        }
     }
 
     private void ApplyRecovery(SnapshotOffer? offer, List<(long SequenceNr, object Event)> events, long highest)

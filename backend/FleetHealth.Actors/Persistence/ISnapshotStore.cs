@@ -17,6 +17,9 @@ public interface ISnapshotStore
     /// <summary>The snapshot with the highest sequence number, or null.</summary>
     Task<SnapshotRecord?> LoadLatestAsync(string persistenceId, CancellationToken cancellationToken = default);
 
+    /// <summary>The latest snapshot of each id that has one (recovery of many actors in one round trip); ids without one are absent.</summary>
+    Task<IReadOnlyDictionary<string, SnapshotRecord>> LoadLatestManyAsync(IReadOnlyCollection<string> persistenceIds, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes snapshots up to and including <paramref name="toSequenceNr"/>.</summary>
     Task DeleteToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default);
 }

@@ -71,6 +71,38 @@ public sealed class InMemoryJournal : IJournal
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, ReplayedStream>> ReplayManyAsync(IReadOnlyCollection<ReplayRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var result = new Dictionary<string, ReplayedStream>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var (persistenceId, from) in LowestFromPerId(requests))
+            {
+                result[persistenceId] = _streams.TryGetValue(persistenceId, out var stream)
+                    ? new ReplayedStream([.. stream.Events.Values.Where(e => e.SequenceNr >= from)], stream.Highest)
+                    : ReplayedStream.Empty;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, ReplayedStream>>(result);
+    }
+
+    /// <summary>Each requested id once, with the lowest sequence number asked for it.</summary>
+    internal static Dictionary<string, long> LowestFromPerId(IReadOnlyCollection<ReplayRequest> requests)
+    {
+        var lowest = new Dictionary<string, long>(requests.Count, StringComparer.Ordinal);
+        foreach (var request in requests)
+        {
+            lowest[request.PersistenceId] = lowest.TryGetValue(request.PersistenceId, out var from)
+                ? Math.Min(from, request.FromSequenceNr)
+                : request.FromSequenceNr;
+        }
+
+        return lowest;
+    }
+
+    /// <inheritdoc />
     public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -34,6 +34,25 @@ public sealed class InMemorySnapshotStore : ISnapshotStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, SnapshotRecord>> LoadLatestManyAsync(IReadOnlyCollection<string> persistenceIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceIds);
+        var result = new Dictionary<string, SnapshotRecord>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var persistenceId in persistenceIds)
+            {
+                if (_snapshots.TryGetValue(persistenceId, out var list) && list.Count > 0)
+                {
+                    result[persistenceId] = list.Values[^1];
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, SnapshotRecord>>(result);
+    }
+
+    /// <inheritdoc />
     public Task DeleteToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
     {
         lock (_lock)

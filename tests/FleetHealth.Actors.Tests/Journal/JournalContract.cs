@@ -102,6 +102,66 @@ public abstract class JournalContract
     }
 
     [Fact]
+    public async Task Replay_of_many_streams_gives_each_its_events_from_its_own_start_and_its_highest_number()
+    {
+        var (whole, fromThird, deleted, unknown) = (NewId(), NewId(), NewId(), NewId());
+        await Journal.WriteAsync(Write(whole, 1, 3));
+        await Journal.WriteAsync(Write(fromThird, 1, 5));
+        await Journal.WriteAsync(Write(deleted, 1, 4));
+        await Journal.DeleteMessagesToAsync(deleted, 4);
+
+        var read = await Journal.ReplayManyAsync([new(whole, 1), new(fromThird, 3), new(deleted, 1), new(unknown, 1)]);
+
+        Assert.Equal([1L, 2L, 3L], read[whole].Events.Select(e => e.SequenceNr));
+        Assert.All(read[whole].Events, e => Assert.Equal(whole, e.PersistenceId));
+        Assert.Equal(3, read[whole].HighestSequenceNr);
+        Assert.Equal([3L, 4L, 5L], read[fromThird].Events.Select(e => e.SequenceNr));
+        Assert.Equal(5, read[fromThird].HighestSequenceNr);
+        Assert.Empty(read[deleted].Events);
+        Assert.Equal(4, read[deleted].HighestSequenceNr);
+        Assert.Empty(read[unknown].Events);
+        Assert.Equal(0, read[unknown].HighestSequenceNr);
+    }
+
+    [Fact]
+    public async Task Replay_of_many_streams_counts_events_before_the_start_in_the_highest_number()
+    {
+        var id = NewId();
+        await Journal.WriteAsync(Write(id, 1, 4));
+
+        var read = await Journal.ReplayManyAsync([new(id, 5)]);
+
+        Assert.Empty(read[id].Events);
+        Assert.Equal(4, read[id].HighestSequenceNr);
+    }
+
+    [Fact]
+    public async Task Replay_of_many_streams_reads_an_id_asked_twice_from_the_lower_start()
+    {
+        var id = NewId();
+        await Journal.WriteAsync(Write(id, 1, 4));
+
+        var read = await Journal.ReplayManyAsync([new(id, 3), new(id, 2)]);
+
+        Assert.Single(read);
+        Assert.Equal([2L, 3L, 4L], read[id].Events.Select(e => e.SequenceNr));
+    }
+
+    [Fact]
+    public async Task Replay_of_many_streams_keeps_payload_manifest_and_tags()
+    {
+        var id = NewId();
+        await Journal.WriteAsync(new AtomicWrite([Event(id, 1, "a", "t1", "t2")]));
+
+        var repr = Assert.Single((await Journal.ReplayManyAsync([new(id, 1)]))[id].Events);
+
+        Assert.Equal("\"a-1\"", Encoding.UTF8.GetString(repr.Payload));
+        Assert.Equal("test.text", repr.Manifest);
+        Assert.Equal(["t1", "t2"], repr.Tags);
+        Assert.NotNull(repr.WrittenAt);
+    }
+
+    [Fact]
     public async Task Concurrent_writers_of_different_streams_all_succeed_in_order()
     {
         var ids = Enumerable.Range(0, 50).Select(_ => NewId()).ToList();

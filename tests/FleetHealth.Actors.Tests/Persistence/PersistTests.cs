@@ -126,6 +126,41 @@ public sealed class PersistTests : ActorTestKit
     }
 
     [Fact]
+    public async Task Recoveries_that_queue_behind_the_cap_are_read_together()
+    {
+        _journal.CloseReplays();
+        var reading = Enumerable.Range(0, Sys.Settings.MaxConcurrentRecoveries).Select(i => Sys.GetOrCreate($"first-{i}", Counter.Props())).ToList();
+        await Eventually(() => _journal.MaxConcurrentReplays == Sys.Settings.MaxConcurrentRecoveries);
+        var queued = Enumerable.Range(0, 100).Select(i => Sys.GetOrCreate($"queued-{i}", Counter.Props())).ToList();
+        var readsBefore = _journal.ReplayReads;
+        _journal.OpenReplays();
+
+        var totals = await Task.WhenAll(reading.Concat(queued).Select(a => a.Ask<Total>(new Get(), Wait)));
+
+        Assert.All(totals, t => Assert.Equal(new Total(0, 0), t));
+        // The hundred queued actors fit one read each worker takes, so at most one read per worker.
+        Assert.InRange(_journal.ReplayReads - readsBefore, 1, Sys.Settings.MaxConcurrentRecoveries);
+    }
+
+    [Fact]
+    public async Task A_stream_that_does_not_deserialize_fails_only_its_actor_not_those_read_with_it()
+    {
+        await _journal.WriteAsync(new AtomicWrite([new PersistentRepr("broken", 1, "test.added", "not json"u8.ToArray(), [])]));
+        _journal.CloseReplays();
+        var reading = Enumerable.Range(0, Sys.Settings.MaxConcurrentRecoveries).Select(i => Sys.GetOrCreate($"ahead-{i}", Counter.Props())).ToList();
+        await Eventually(() => _journal.MaxConcurrentReplays == Sys.Settings.MaxConcurrentRecoveries);
+        Sys.GetOrCreate("broken", Counter.Props());
+        var sound = Enumerable.Range(0, 10).Select(i => Sys.GetOrCreate($"sound-{i}", Counter.Props())).ToList();
+        _journal.OpenReplays();
+
+        var totals = await Task.WhenAll(reading.Concat(sound).Select(a => a.Ask<Total>(new Get(), Wait)));
+
+        Assert.All(totals, t => Assert.Equal(new Total(0, 0), t));
+        await Eventually(() => !Sys.TryGet("broken", out _));
+        Assert.Equal(1, Sys.Failures);
+    }
+
+    [Fact]
     public async Task A_second_writer_of_the_same_stream_fails_its_persist_and_stops()
     {
         var first = await StartedCounter("twin");

@@ -10,8 +10,12 @@ public sealed class GatedJournal(IJournal inner) : IJournal
     private int _replaysNow;
     private int _maxConcurrentReplays;
     private int _writesWaiting;
+    private int _replayReads;
 
     public int MaxConcurrentReplays => Volatile.Read(ref _maxConcurrentReplays);
+
+    /// <summary>Recovery reads so far (one read may load many streams).</summary>
+    public int ReplayReads => Volatile.Read(ref _replayReads);
 
     public int WritesWaiting => Volatile.Read(ref _writesWaiting);
 
@@ -31,8 +35,13 @@ public sealed class GatedJournal(IJournal inner) : IJournal
         await inner.WriteAsync(write, cancellationToken);
     }
 
-    public async Task ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, Action<PersistentRepr> onEvent, CancellationToken cancellationToken = default)
+    public Task ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, Action<PersistentRepr> onEvent, CancellationToken cancellationToken = default) =>
+        inner.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, onEvent, cancellationToken);
+
+    /// <summary>Recovery's reads: each counts while it waits at the replay gate.</summary>
+    public async Task<IReadOnlyDictionary<string, ReplayedStream>> ReplayManyAsync(IReadOnlyCollection<ReplayRequest> requests, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _replayReads);
         var now = Interlocked.Increment(ref _replaysNow);
         int max;
         do
@@ -44,7 +53,7 @@ public sealed class GatedJournal(IJournal inner) : IJournal
         try
         {
             await _replayGate.Task;
-            await inner.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, onEvent, cancellationToken);
+            return await inner.ReplayManyAsync(requests, cancellationToken);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace FleetHealth.Actors.Persistence.Postgres;
 
@@ -33,6 +34,30 @@ public sealed class PostgresSnapshotStore(NpgsqlDataSource dataSource) : ISnapsh
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new SnapshotRecord(persistenceId, reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<DateTimeOffset>(3))
             : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, SnapshotRecord>> LoadLatestManyAsync(IReadOnlyCollection<string> persistenceIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceIds);
+        await using var command = dataSource.CreateCommand("""
+            SELECT DISTINCT ON (persistence_id) persistence_id, sequence_nr, manifest, payload, created_at FROM snapshots
+            WHERE persistence_id = ANY($1) ORDER BY persistence_id, sequence_nr DESC
+            """);
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = persistenceIds.Distinct(StringComparer.Ordinal).ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+        });
+        var result = new Dictionary<string, SnapshotRecord>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var persistenceId = reader.GetString(0);
+            result[persistenceId] = new SnapshotRecord(persistenceId, reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetFieldValue<DateTimeOffset>(4));
+        }
+
+        return result;
     }
 
     /// <inheritdoc />
