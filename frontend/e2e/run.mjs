@@ -7,128 +7,41 @@
 //   FLEETHEALTH_DB   Npgsql connection string of a role that may CREATE DATABASE (scripts/test.sh sets it)
 //   FLEETHEALTH_SERVER_DLL   the built FleetHealth.Server.dll (default: backend/…/bin/Debug, then Release)
 //   CHROMIUM         the browser (default /usr/bin/chromium); never downloaded
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import {
+  freePort, freshDatabase, launchChromium, operatorFetch, repo, serverCommand, serverDll, signIn, startServer, until,
+} from './support.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..');
 const out = join(repo, 'test-output');
 mkdirSync(out, { recursive: true });
 
-function parseNpgsql(text) {
-  const map = {};
-  for (const part of text.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) map[part.slice(0, i).trim().toLowerCase().replace(/\s+/g, '')] = part.slice(i + 1).trim();
-  }
-  return {
-    host: map.host ?? map.server ?? '127.0.0.1', port: map.port ?? '5432', user: map.username ?? map.userid ?? map.user ?? 'postgres',
-    password: map.password, database: map.database ?? map.db ?? 'postgres',
-  };
-}
-
-const admin = process.env.FLEETHEALTH_DB;
-if (!admin) { console.error('e2e: FLEETHEALTH_DB is not set (run through scripts/test.sh)'); console.log('e2e: 0 passed, 1 failed'); process.exit(1); }
-const pg = parseNpgsql(admin);
-const dbName = `e2e_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-
-function psql(database, sql) {
-  const result = spawnSync('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', database, '-c', sql],
-    { env: { ...process.env, PGPASSWORD: pg.password ?? '' }, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
-  return result.stdout;
-}
-
-const freePort = () => new Promise((res) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); }); });
-
-function serverDll() {
-  if (process.env.FLEETHEALTH_SERVER_DLL) return process.env.FLEETHEALTH_SERVER_DLL;
-  for (const config of ['Debug', 'Release']) {
-    const dll = join(repo, 'backend', 'FleetHealth.Server', 'bin', config, 'net10.0', 'FleetHealth.Server.dll');
-    if (existsSync(dll)) return dll;
-  }
-  throw new Error('Build the server first (dotnet build FleetHealth.sln)');
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(probe, what, ms = 15000) {
-  const deadline = Date.now() + ms;
-  let delay = 20;
-  for (;;) {
-    try { const value = await probe(); if (value) return value; } catch { /* not yet */ }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(delay);
-    delay = Math.min(delay * 2, 250);
-  }
-}
+if (!process.env.FLEETHEALTH_DB) { console.error('e2e: FLEETHEALTH_DB is not set (run through scripts/test.sh)'); console.log('e2e: 0 passed, 1 failed'); process.exit(1); }
 
 // A serial line for the server to read: a pseudo-terminal pair from socat (CI installs it).
 const ptyDir = mkdtempSync(join(tmpdir(), 'fleethealth-pty-'));
 const socat = spawn('socat', [`pty,raw,echo=0,link=${join(ptyDir, 'server')}`, `pty,raw,echo=0,link=${join(ptyDir, 'sensor')}`], { stdio: 'ignore' });
 
-const connectionString = `Host=${pg.host};Port=${pg.port};Username=${pg.user};${pg.password ? `Password=${pg.password};` : ''}Database=${dbName}`;
+const serverSettings = {
+  Live__BatchMilliseconds: '100',
+  Serial__Ports__0__Device: join(ptyDir, 'server'),
+  Serial__Ports__0__Baud: '115200',
+  // The seeded fleet expects a beat every 10 minutes, so it stays healthy for the whole run;
+  // the one sensor told to expect a beat every second goes late, then stale after 12 s.
+  Liveness__DefaultIntervalSeconds: '600',
+  Liveness__StaleAfterSeconds: '12',
+  Live__CountsMilliseconds: '200',
+};
 
-/** Runs one of the server dll's commands; returns the value of its `name: value` output line. */
-function serverCommand(args, field) {
-  const dll = serverDll();
-  const result = spawnSync('dotnet', [dll, ...args], {
-    cwd: dirname(dll), encoding: 'utf8',
-    env: { ...process.env, Database__ConnectionString: connectionString, Logging__LogLevel__Default: 'Warning' },
-  });
-  const line = (result.stdout ?? '').split('\n').find((l) => l.startsWith(`${field}: `));
-  if (result.status !== 0 || !line) throw new Error(`${args.join(' ')} exited with ${result.status}: ${result.stderr}`);
-  return line.slice(field.length + 2).trim();
-}
-
+let db = null;
 let server = null;
-let serverLog = '';
-async function startServer(port) {
-  const dll = serverDll();
-  const child = spawn('dotnet', [dll, '--contentRoot', dirname(dll), '--urls', `http://127.0.0.1:${port}`], {
-    env: {
-      ...process.env,
-      Database__ConnectionString: connectionString,
-      Dashboard__Root: join(repo, 'frontend', 'dist'),
-      Live__BatchMilliseconds: '100',
-      Serial__Ports__0__Device: join(ptyDir, 'server'),
-      Serial__Ports__0__Baud: '115200',
-      // The seeded fleet expects a beat every 10 minutes, so it stays healthy for the whole run;
-      // the one sensor told to expect a beat every second goes late, then stale after 12 s.
-      Liveness__DefaultIntervalSeconds: '600',
-      Liveness__StaleAfterSeconds: '12',
-      Live__CountsMilliseconds: '200',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d) => { serverLog += d; });
-  child.stderr.on('data', (d) => { serverLog += d; });
-  server = child;
-  await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 'the server to be ready', 30000);
-}
-function killServer() {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
-  const dead = server;
-  server = null;
-  return dead ? new Promise((r) => (dead.exitCode !== null ? r() : dead.once('exit', r))) : Promise.resolve();
-}
+const killServer = async () => { await server?.kill(); };
 
 const results = [];
 const pageErrors = [];
 let context = null;
-
-/** Signs in through the login form of the page's current address; waits for the header to name the user. */
-async function signIn(page, who) {
-  await page.waitForSelector('[data-testid=login-form]');
-  await page.fill('[data-testid=login-user]', who.user);
-  await page.fill('[data-testid=login-password]', who.password);
-  await page.click('[data-testid=login-submit]');
-  await until(async () => (await page.textContent('[data-testid=current-user]'))?.trim() === who.user, `${who.user} signed in`, 10000);
-}
 
 /**
  * One journey: a fresh page without cookies, signed in as `who` through the login form (unless
@@ -156,29 +69,22 @@ async function journey(name, who, fn) {
   }
 }
 
-/** Node-side calls as an operator: signs in over HTTP and sends the session cookie. */
-async function operatorFetch(who) {
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
-  if (login.status !== 200) throw new Error(`signing in ${who.user} answered ${login.status}`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return (path, init = {}) => fetch(base + path, { ...init, headers: { ...(init.headers ?? {}), cookie } });
-}
-
 let base = '';
 
 const started = Date.now();
-let userDir = null;
+let chromium = null;
 try {
   if (!existsSync(join(repo, 'frontend', 'dist', 'index.html'))) throw new Error('Build the dashboard first (npm run build)');
   await until(() => existsSync(join(ptyDir, 'server')) && existsSync(join(ptyDir, 'sensor')), 'socat to make the pseudo-terminal pair', 5000);
-  psql(pg.database, `CREATE DATABASE "${dbName}"`);
+  db = await freshDatabase('e2e');
+  const dll = serverDll();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   // The bootstrap commands migrate the new database themselves, before any server runs.
-  const admin = { user: 'e2e-admin', password: serverCommand(['create-admin', 'e2e-admin'], 'admin-password') };
-  const seedKey = serverCommand(['create-ingest-key', 'e2e seeding'], 'ingest-key');
-  await startServer(port);
-  const asAdmin = await operatorFetch(admin);
+  const admin = { user: 'e2e-admin', password: serverCommand(dll, db.connectionString, ['create-admin', 'e2e-admin'], 'admin-password') };
+  const seedKey = serverCommand(dll, db.connectionString, ['create-ingest-key', 'e2e seeding'], 'ingest-key');
+  server = await startServer(dll, db.connectionString, port, serverSettings);
+  const asAdmin = await operatorFetch(base, admin);
   await until(async () => (await (await asAdmin('/api/v1/live')).json()).listening, 'the change feed to listen', 15000);
   const beatWith = (key, id) => fetch(`${base}/api/v1/heartbeats/${id}`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
   const beat = (id) => beatWith(seedKey, id);
@@ -201,13 +107,8 @@ try {
   await until(async () => (await (await asAdmin('/api/v1/sensors?tag=site:north')).json()).items.length === 9, 'the tags in the read model');
   await until(async () => (await (await asAdmin('/api/v1/sensors?q=e2e-&limit=1000')).json()).items.length === 30, 'the fleet in the read model');
 
-  userDir = mkdtempSync(join(tmpdir(), 'fleethealth-chromium-'));
-  context = await chromium.launchPersistentContext(userDir, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 1000 },
-  });
+  chromium = await launchChromium();
+  context = chromium.context;
   const rowCount = async (page) => Number((await page.textContent('[data-testid=row-count]')).replace(/[^0-9]/g, ''));
 
   await journey('a wrong password is refused and nothing of the fleet shows', null, async (page) => {
@@ -397,8 +298,8 @@ try {
     await page.waitForSelector('[data-connection="reconnecting"]', { timeout: 10000 });
     await page.screenshot({ path: join(out, 'e2e-reconnecting.png'), fullPage: true });
     // Written while no server runs: only a fresh snapshot can bring it.
-    psql(dbName, "INSERT INTO sensors (sensor_id, status, status_since) VALUES ('e2e-while-down', 'dead', now())");
-    await startServer(port);
+    db.query("INSERT INTO sensors (sensor_id, status, status_since) VALUES ('e2e-while-down', 'dead', now())");
+    server = await startServer(dll, db.connectionString, port, serverSettings);
     await page.waitForSelector('[data-connection="live"]', { timeout: 20000 });
     await page.waitForSelector('[data-sensor="e2e-while-down"]', { timeout: 10000 });
   });
@@ -411,16 +312,15 @@ try {
   results.push({ name: 'setup', ok: false });
   console.log(`  ✗ setup: ${error?.message ?? error}`);
 } finally {
-  await context?.close().catch(() => {});
-  if (userDir) rmSync(userDir, { recursive: true, force: true });
+  await chromium?.close();
   await killServer();
   socat.kill();
   rmSync(ptyDir, { recursive: true, force: true });
-  try { psql(pg.database, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`); } catch { /* best effort */ }
+  db?.drop();
 }
 
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
-if (failed > 0 && serverLog) console.log(`--- server log (tail) ---\n${serverLog.split('\n').slice(-30).join('\n')}`);
+if (failed > 0 && server) console.log(`--- server log (tail) ---\n${server.log().split('\n').slice(-30).join('\n')}`);
 console.log(`e2e: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 process.exit(failed > 0 ? 1 : 0);

@@ -120,7 +120,12 @@ export async function startServer(dll, connectionString, port, settings = {}) {
       return new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
     },
   };
-  await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 'the server to be ready', 30000);
+  try {
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 'the server to be ready', 30000);
+  } catch (error) {
+    await server.kill();
+    throw new Error(`${error.message}; server log (tail):\n${log.split('\n').slice(-30).join('\n')}`);
+  }
   return server;
 }
 
