@@ -98,6 +98,9 @@ internal sealed partial class ReadModelProjection(
                 _status = _status with { Offset = newOffset, LastError = null };
                 if (contiguous == settings.BatchSize)
                 {
+                    // Behind by a full batch or more: the lag is what operators watch, so it is
+                    // measured here too (one small query per batch), not only once caught up.
+                    await RefreshLagAsync(newOffset, leader: true, stoppingToken);
                     continue;
                 }
             }

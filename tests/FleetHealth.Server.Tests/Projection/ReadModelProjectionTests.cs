@@ -143,6 +143,42 @@ public sealed class ReadModelProjectionTests(MigratedDatabase db) : IClassFixtur
         await Eventually.Until(() => ScalarAsync($"SELECT count(*) FROM projection_gaps WHERE ordering = {rolledBack}"), n => n == 0, TimeSpan.FromSeconds(10), "the expired hole is forgotten");
     }
 
+    [Fact]
+    public async Task The_status_shows_the_lag_while_the_projection_works_through_a_backlog_not_only_once_caught_up()
+    {
+        long last = 0;
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                last = await InsertAsync(connection, transaction, Beat($"backlog-{i % 20}", i));
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        // One event per batch: every batch is full, so the projection never pauses on the way.
+        await using var running = await StartAsync(batchSize: 1);
+        long mostBehind = 0;
+        await Eventually.Until(
+            () =>
+            {
+                var status = running.Projection.Status;
+                if (status.Offset < last)
+                {
+                    mostBehind = Math.Max(mostBehind, status.LagEvents);
+                }
+
+                return Task.FromResult(status.Offset);
+            },
+            offset => offset >= last,
+            TimeSpan.FromSeconds(30),
+            "the projection works through the backlog");
+
+        Assert.True(mostBehind >= 100, $"while 400 events were behind, the status showed at most {mostBehind} events of lag");
+    }
+
     private static (string Sensor, SensorEvent Event) Beat(string sensor, int i) =>
         (sensor, new HeartbeatRecorded(T0.AddSeconds(i), i, null, ReportedStatus.Ok, null, null, null, null, false, 0, 0, false));
 
@@ -168,7 +204,7 @@ public sealed class ReadModelProjectionTests(MigratedDatabase db) : IClassFixtur
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task<RunningProjection> StartAsync(int gapTimeoutMs = 10_000, int gapRetentionSeconds = 3600)
+    private async Task<RunningProjection> StartAsync(int gapTimeoutMs = 10_000, int gapRetentionSeconds = 3600, int batchSize = 5000)
     {
         var readiness = new DatabaseReadiness();
         readiness.MarkMigrated();
@@ -178,7 +214,7 @@ public sealed class ReadModelProjectionTests(MigratedDatabase db) : IClassFixtur
             db.DataSource,
             readiness,
             new HeartbeatRetention(Microsoft.Extensions.Options.Options.Create(new ReadModelOptions { HeartbeatRetentionDays = 3650 }), TimeProvider.System),
-            Microsoft.Extensions.Options.Options.Create(new ProjectionOptions { IdlePollMilliseconds = 10, GapTimeoutMilliseconds = gapTimeoutMs, GapRecheckMilliseconds = 50, GapRetentionSeconds = gapRetentionSeconds }),
+            Microsoft.Extensions.Options.Options.Create(new ProjectionOptions { BatchSize = batchSize, IdlePollMilliseconds = 10, GapTimeoutMilliseconds = gapTimeoutMs, GapRecheckMilliseconds = 50, GapRetentionSeconds = gapRetentionSeconds }),
             TimeProvider.System,
             NullLogger<ReadModelProjection>.Instance);
         await projection.StartAsync(CancellationToken.None);
