@@ -16,6 +16,6 @@ switch (args.FirstOrDefault())
     case BareServer.Mode:
         return await BareServer.RunAsync(args[1..]);
     default:
-        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | deadlines [--sensors N] | ingest [--seconds N] [--connections N] [--warmup S]");
+        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | deadlines [--sensors N] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S]");
         return 2;
 }

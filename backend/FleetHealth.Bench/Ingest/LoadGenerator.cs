@@ -34,9 +34,6 @@ internal sealed class LoadGenerator(Uri baseAddress, int connections, string? in
         DefaultRequestHeaders = { Authorization = ingestKey is null ? null : new AuthenticationHeaderValue("Bearer", ingestKey) },
     };
 
-    public Task<Throughput> ClosedLoopAsync(Func<long, HttpRequestMessage> request, TimeSpan duration, HttpStatusCode expected) =>
-        ClosedLoopAsync(request, duration, long.MaxValue, expected);
-
     /// <summary>Sends exactly <paramref name="count"/> requests, as fast as answers come back.</summary>
     public Task<Throughput> ClosedLoopAsync(Func<long, HttpRequestMessage> request, long count, HttpStatusCode expected) =>
         ClosedLoopAsync(request, TimeSpan.MaxValue, count, expected);

@@ -197,8 +197,20 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <remarks>
+    /// Commits asynchronously (no wait for the WAL flush): the read model is derived data, and the
+    /// offset commits with the rows, so a database crash can only forget the newest projection
+    /// transactions whole, which the projection then applies again from the durable offset. Any
+    /// later synchronous commit (a journal write, compaction reading this offset) flushes the WAL
+    /// past this commit too. What it saves is an fsync per batch competing with the journal's.
+    /// </remarks>
     private static async Task ClaimOffsetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string projection, long expected, long next, CancellationToken cancellationToken)
     {
+        await using (var asynchronous = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction))
+        {
+            await asynchronous.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var command = new NpgsqlCommand("""
             INSERT INTO projection_offsets (projection, "offset") VALUES ($1, $3)
             ON CONFLICT (projection) DO UPDATE SET "offset" = $3, updated_at = now()
