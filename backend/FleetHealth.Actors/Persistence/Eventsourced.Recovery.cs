@@ -19,6 +19,7 @@ public abstract partial class Eventsourced
     /// </summary>
     internal static async Task RecoverAsync(IReadOnlyList<PendingRecovery> batch)
     {
+        // A scheduler serves one actor system, whose journal and snapshot store all its actors share.
         var journaling = batch[0].Actor.Journal;
         IReadOnlyDictionary<string, SnapshotRecord> snapshots;
         IReadOnlyDictionary<string, ReplayedStream> streams;

@@ -13,7 +13,10 @@ public interface IJournal
     /// <exception cref="JournalConflictException">Another writer already wrote one of these sequence numbers.</exception>
     Task WriteAsync(AtomicWrite write, CancellationToken cancellationToken = default);
 
-    /// <summary>Calls <paramref name="onEvent"/> for each stored event of the id within the inclusive range, in order.</summary>
+    /// <summary>
+    /// Calls <paramref name="onEvent"/> for each stored event of the id within the inclusive range, in
+    /// order. Reads one stream (tools and tests inspect streams with it); recovery uses <see cref="ReplayManyAsync"/>.
+    /// </summary>
     Task ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, Action<PersistentRepr> onEvent, CancellationToken cancellationToken = default);
 
     /// <summary>The highest sequence number ever written for the id (also after deletion), 0 if none.</summary>

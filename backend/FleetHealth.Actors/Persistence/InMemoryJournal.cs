@@ -77,7 +77,7 @@ public sealed class InMemoryJournal : IJournal
         var result = new Dictionary<string, ReplayedStream>(StringComparer.Ordinal);
         lock (_lock)
         {
-            foreach (var (persistenceId, from) in LowestFromPerId(requests))
+            foreach (var (persistenceId, from) in ReplayRequest.LowestPerId(requests))
             {
                 result[persistenceId] = _streams.TryGetValue(persistenceId, out var stream)
                     ? new ReplayedStream([.. stream.Events.Values.Where(e => e.SequenceNr >= from)], stream.Highest)
@@ -86,20 +86,6 @@ public sealed class InMemoryJournal : IJournal
         }
 
         return Task.FromResult<IReadOnlyDictionary<string, ReplayedStream>>(result);
-    }
-
-    /// <summary>Each requested id once, with the lowest sequence number asked for it.</summary>
-    internal static Dictionary<string, long> LowestFromPerId(IReadOnlyCollection<ReplayRequest> requests)
-    {
-        var lowest = new Dictionary<string, long>(requests.Count, StringComparer.Ordinal);
-        foreach (var request in requests)
-        {
-            lowest[request.PersistenceId] = lowest.TryGetValue(request.PersistenceId, out var from)
-                ? Math.Min(from, request.FromSequenceNr)
-                : request.FromSequenceNr;
-        }
-
-        return lowest;
     }
 
     /// <inheritdoc />

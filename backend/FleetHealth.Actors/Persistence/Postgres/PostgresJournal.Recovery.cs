@@ -10,7 +10,7 @@ public sealed partial class PostgresJournal
     public async Task<IReadOnlyDictionary<string, ReplayedStream>> ReplayManyAsync(IReadOnlyCollection<ReplayRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var lowest = InMemoryJournal.LowestFromPerId(requests);
+        var lowest = ReplayRequest.LowestPerId(requests);
         var ids = lowest.Keys.ToArray();
         var froms = ids.Select(id => lowest[id]).ToArray();
         var events = new Dictionary<string, List<PersistentRepr>>(ids.Length, StringComparer.Ordinal);
