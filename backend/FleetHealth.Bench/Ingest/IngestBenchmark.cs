@@ -104,6 +104,7 @@ internal static class IngestBenchmark
         Print("p50_ms", LoadGenerator.Percentile(latencies, 0.50), "0.00");
         Print("p99_ms", LoadGenerator.Percentile(latencies, 0.99), "0.00");
         Print("projection_lag_ms", LoadGenerator.Percentile(lags, 0.99), "0");
+        Print("projection_lag_p50_ms", LoadGenerator.Percentile(lags, 0.50), "0");
         Print("projection_lag_at_hb_per_s", sustained, "0");
         Print("bare_req_per_s", bare, "0");
         Print("single_vs_bare", single / bare, "0.000");

@@ -49,6 +49,11 @@ internal sealed partial class ReadModelProjection(
 
                 await RunAsLeaderAsync(leadership, stoppingToken);
             }
+            catch (ProjectionOffsetMovedException e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A rebuild (or, briefly, a second leader): start over from the offset as it is now.
+                LogOffsetMoved(e.Message);
+            }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
             {
                 _status = _status with { LastError = e.Message };
@@ -59,80 +64,101 @@ internal sealed partial class ReadModelProjection(
         }
     }
 
+    /// <remarks>
+    /// Each batch's journal read is started while the previous batch is still being written, so the
+    /// database reads the next events while the server folds and writes the current ones (the two
+    /// otherwise take turns, each idle half the time). While batches follow each other the offset
+    /// is not read back: the offset write's check catches anyone else moving it; when there is
+    /// nothing to write it is read before each poll.
+    /// </remarks>
     private async Task RunAsLeaderAsync(NpgsqlConnection leadership, CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        var cache = new SensorRowCache(settings.RowCacheCapacity);
         DateTimeOffset? gapSeen = null;
         var lastLeaseCheck = clock.GetUtcNow();
         var lastGapCheck = DateTimeOffset.MinValue;
-        while (!stoppingToken.IsCancellationRequested)
+        var offset = await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken);
+        Task<List<JournalEntry>>? readAhead = null;
+        try
         {
-            if (clock.GetUtcNow() - lastGapCheck >= TimeSpan.FromMilliseconds(settings.GapRecheckMilliseconds))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await RecheckGapsAsync(settings, stoppingToken);
-                lastGapCheck = clock.GetUtcNow();
-            }
-
-            if (clock.GetUtcNow() - lastLeaseCheck > TimeSpan.FromSeconds(5))
-            {
-                // The lock lives as long as this connection; make sure it still does.
-                await using var ping = new NpgsqlCommand("SELECT 1", leadership);
-                await ping.ExecuteScalarAsync(stoppingToken);
-                lastLeaseCheck = clock.GetUtcNow();
-            }
-
-            var offset = await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken);
-            var entries = await journal.ReadAfterAsync(offset, settings.BatchSize, stoppingToken);
-            var contiguous = 0;
-            while (contiguous < entries.Count && entries[contiguous].Ordering == offset + 1 + contiguous)
-            {
-                contiguous++;
-            }
-
-            if (contiguous > 0)
-            {
-                gapSeen = null;
-                var batch = ReadModelWriter.Projectable(entries.Take(contiguous));
-                var newOffset = entries[contiguous - 1].Ordering;
-                await writer.ApplyAsync(ReadModelProjectionName.Value, offset, newOffset, batch, stoppingToken, retention.KeptFrom());
-                _status = _status with { Offset = newOffset, LastError = null };
-                if (contiguous == settings.BatchSize)
+                if (clock.GetUtcNow() - lastGapCheck >= TimeSpan.FromMilliseconds(settings.GapRecheckMilliseconds))
                 {
-                    // Behind by a full batch or more: the lag is what operators watch, so it is
-                    // measured here too (one small query per batch), not only once caught up.
-                    await RefreshLagAsync(newOffset, leader: true, stoppingToken);
-                    continue;
+                    await RecheckGapsAsync(settings, offset, cache, stoppingToken);
+                    lastGapCheck = clock.GetUtcNow();
                 }
-            }
-            else if (entries.Count > 0)
-            {
-                gapSeen ??= clock.GetUtcNow();
-                if (clock.GetUtcNow() - gapSeen >= TimeSpan.FromMilliseconds(settings.GapTimeoutMilliseconds))
+
+                if (clock.GetUtcNow() - lastLeaseCheck > TimeSpan.FromSeconds(5))
                 {
-                    var skipTo = entries[0].Ordering - 1;
-                    LogGapSkipped(offset + 1, skipTo);
-                    await writer.SkipAsync(ReadModelProjectionName.Value, offset, skipTo, stoppingToken);
-                    _skippedGaps += skipTo - offset;
-                    _status = _status with { Offset = skipTo, SkippedGaps = _skippedGaps, OpenGaps = _status.OpenGaps + (skipTo - offset) };
+                    // The lock lives as long as this connection; make sure it still does.
+                    await using var ping = new NpgsqlCommand("SELECT 1", leadership);
+                    await ping.ExecuteScalarAsync(stoppingToken);
+                    lastLeaseCheck = clock.GetUtcNow();
+                }
+
+                if (readAhead is null && await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken) != offset)
+                {
+                    // Moved while this projection had nothing to write (a rebuild, an operator's rewind).
+                    throw new ProjectionOffsetMovedException(ReadModelProjectionName.Value, offset);
+                }
+
+                var entries = await (readAhead ?? journal.ReadAfterAsync(offset, settings.BatchSize, stoppingToken));
+                readAhead = null;
+                var contiguous = 0;
+                while (contiguous < entries.Count && entries[contiguous].Ordering == offset + 1 + contiguous)
+                {
+                    contiguous++;
+                }
+
+                if (contiguous > 0)
+                {
                     gapSeen = null;
+                    var batch = ReadModelWriter.Projectable(entries.Take(contiguous));
+                    var newOffset = entries[contiguous - 1].Ordering;
+                    readAhead = journal.ReadAfterAsync(newOffset, settings.BatchSize, stoppingToken);
+                    await writer.ApplyAsync(ReadModelProjectionName.Value, offset, newOffset, batch, stoppingToken, retention.KeptFrom(), cache);
+                    offset = newOffset;
+                    _status = _status with { Offset = newOffset, LastError = null };
+                    // The lag is what operators watch, so it is measured after every batch (one small
+                    // query), not only once caught up.
+                    await RefreshLagAsync(offset, leader: true, stoppingToken);
                     continue;
                 }
-            }
 
-            await RefreshLagAsync(_status.Offset > offset ? _status.Offset : offset, leader: true, stoppingToken);
-            if (contiguous == entries.Count)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(settings.IdlePollMilliseconds), clock, stoppingToken);
+                if (entries.Count > 0)
+                {
+                    gapSeen ??= clock.GetUtcNow();
+                    if (clock.GetUtcNow() - gapSeen >= TimeSpan.FromMilliseconds(settings.GapTimeoutMilliseconds))
+                    {
+                        var skipTo = entries[0].Ordering - 1;
+                        LogGapSkipped(offset + 1, skipTo);
+                        await writer.SkipAsync(ReadModelProjectionName.Value, offset, skipTo, stoppingToken, cache);
+                        _skippedGaps += skipTo - offset;
+                        _status = _status with { Offset = skipTo, SkippedGaps = _skippedGaps, OpenGaps = _status.OpenGaps + (skipTo - offset) };
+                        offset = skipTo;
+                        gapSeen = null;
+                        continue;
+                    }
+                }
+
+                await RefreshLagAsync(offset, leader: true, stoppingToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(entries.Count == 0 ? settings.IdlePollMilliseconds : Math.Min(settings.IdlePollMilliseconds, 10)), clock, stoppingToken);
             }
-            else
+        }
+        finally
+        {
+            if (readAhead is not null)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(settings.IdlePollMilliseconds, 10)), clock, stoppingToken);
+                // Leaving (a failed write, or shutdown): the read's outcome no longer matters, but it must not go unobserved.
+                await readAhead.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
     }
 
     /// <summary>Applies events whose passed-over orderings have appeared since, and forgets holes past their retention.</summary>
-    private async Task RecheckGapsAsync(ProjectionOptions settings, CancellationToken stoppingToken)
+    private async Task RecheckGapsAsync(ProjectionOptions settings, long offset, SensorRowCache cache, CancellationToken stoppingToken)
     {
         var open = await writer.ExpireGapsAsync(ReadModelProjectionName.Value, settings.GapRetention, stoppingToken);
         while (open > 0)
@@ -143,8 +169,7 @@ internal sealed partial class ReadModelProjection(
                 break;
             }
 
-            var offset = await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken);
-            await writer.ApplyLateAsync(ReadModelProjectionName.Value, offset, late, stoppingToken);
+            await writer.ApplyLateAsync(ReadModelProjectionName.Value, offset, late, stoppingToken, cache);
             LogLateApplied(late.Count, late[0].Ordering, late[^1].Ordering);
             _lateEvents += late.Count;
             open -= late.Count;
@@ -177,6 +202,9 @@ internal sealed partial class ReadModelProjection(
 
     [LoggerMessage(LogLevel.Warning, "Read-model projection failed; retrying")]
     private partial void LogFailed(Exception exception);
+
+    [LoggerMessage(LogLevel.Information, "Read-model projection starts over: {Reason}")]
+    private partial void LogOffsetMoved(string reason);
 
     [LoggerMessage(LogLevel.Information, "Journal orderings {From}..{To} did not appear in time (rolled back, or still committing); passed over and watched")]
     private partial void LogGapSkipped(long from, long to);

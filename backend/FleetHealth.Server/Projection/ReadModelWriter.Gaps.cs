@@ -12,25 +12,26 @@ public sealed partial class ReadModelWriter
     /// Moves the offset from <paramref name="expectedOffset"/> to <paramref name="skipTo"/> over
     /// orderings that are not (yet) in the journal, remembering each of them as an open gap.
     /// </summary>
-    public async Task SkipAsync(string projection, long expectedOffset, long skipTo, CancellationToken cancellationToken)
+    public async Task SkipAsync(string projection, long expectedOffset, long skipTo, CancellationToken cancellationToken, SensorRowCache? cache = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ClaimOffsetAsync(connection, transaction, projection, expectedOffset, skipTo, cancellationToken);
+        var stamp = await ClaimOffsetAsync(connection, transaction, projection, expectedOffset, skipTo, cache, cancellationToken);
         await RecordGapsAsync(connection, transaction, projection, expectedOffset + 1, skipTo, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        cache?.Committed([], stamp);
     }
 
     /// <summary>
     /// Applies events that appeared in open gaps (their writes committed late) and closes those gaps,
     /// in one transaction that also checks the offset is still <paramref name="offset"/> (no other leader).
     /// </summary>
-    public async Task ApplyLateAsync(string projection, long offset, IReadOnlyList<JournalEntry> late, CancellationToken cancellationToken)
+    public async Task ApplyLateAsync(string projection, long offset, IReadOnlyList<JournalEntry> late, CancellationToken cancellationToken, SensorRowCache? cache = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ClaimOffsetAsync(connection, transaction, projection, offset, offset, cancellationToken);
-        await ApplyEventsAsync(connection, transaction, Projectable(late), new Replay(DateTimeOffset.MinValue), cancellationToken);
+        var stamp = await ClaimOffsetAsync(connection, transaction, projection, offset, offset, cache, cancellationToken);
+        var rows = await ApplyEventsAsync(connection, transaction, Projectable(late), new Replay(DateTimeOffset.MinValue), cache, cancellationToken);
         await using (var close = new NpgsqlCommand("DELETE FROM projection_gaps WHERE projection = $1 AND ordering = ANY($2)", connection, transaction))
         {
             close.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
@@ -39,6 +40,7 @@ public sealed partial class ReadModelWriter
         }
 
         await transaction.CommitAsync(cancellationToken);
+        cache?.Committed(rows, stamp);
     }
 
     /// <summary>Forgets gaps older than <paramref name="retention"/> (rolled-back writes); returns how many are still open.</summary>

@@ -9,8 +9,9 @@ namespace FleetHealth.Server.Projection;
 /// <summary>
 /// Applies a batch of journal events to the read model in one transaction, together with the
 /// projection's new offset: after a crash either all of a batch is applied and recorded, or none.
-/// A few round trips per batch whatever its size: one read of the touched rows, one upsert of them,
-/// one binary COPY each for heartbeats and transitions, one offset write.
+/// A few round trips per batch whatever its size: one read of the touched rows the caller's
+/// <see cref="SensorRowCache"/> does not hold, one update of the stored ones and one upsert of the
+/// new ones, one binary COPY each for heartbeats and transitions, one offset write.
 /// </summary>
 public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
 {
@@ -24,24 +25,29 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Applies <paramref name="batch"/> (in ordering order, all above the stored offset) and stores
-    /// <paramref name="newOffset"/>. Fails with a concurrency error if another writer moved the offset.
-    /// Heartbeats received before <paramref name="heartbeatsFrom"/> (past retention) count in their
-    /// sensor's row but get no heartbeat row, as in a rebuild.
+    /// <paramref name="newOffset"/>. Fails with <see cref="ProjectionOffsetMovedException"/> if
+    /// another writer moved the offset, or (given a <paramref name="cache"/>) wrote it at all since
+    /// this projection's last write. Heartbeats received before <paramref name="heartbeatsFrom"/>
+    /// (past retention) count in their sensor's row but get no heartbeat row, as in a rebuild.
     /// </summary>
-    public async Task ApplyAsync(string projection, long expectedOffset, long newOffset, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken, DateTimeOffset? heartbeatsFrom = null)
+    public async Task ApplyAsync(
+        string projection, long expectedOffset, long newOffset, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken,
+        DateTimeOffset? heartbeatsFrom = null, SensorRowCache? cache = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ClaimOffsetAsync(connection, transaction, projection, expectedOffset, newOffset, cancellationToken);
-        await ApplyEventsAsync(connection, transaction, batch, new Replay(heartbeatsFrom ?? DateTimeOffset.MinValue), cancellationToken);
+        var stamp = await ClaimOffsetAsync(connection, transaction, projection, expectedOffset, newOffset, cache, cancellationToken);
+        var rows = await ApplyEventsAsync(connection, transaction, batch, new Replay(heartbeatsFrom ?? DateTimeOffset.MinValue), cache, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        cache?.Committed(rows, stamp);
     }
 
     /// <summary>
     /// Rebuilds the read model from the journal inside one transaction that first empties it and
     /// ends by setting the offset: readers see the old tables until the commit, then the new ones
     /// (DELETE, not TRUNCATE, so that nobody is locked out meanwhile; the price is dead rows for
-    /// vacuum). A projection running meanwhile finds its offset moved and carries on from it.
+    /// vacuum). A projection running meanwhile finds its offset row rewritten and starts over from it
+    /// (<see cref="ProjectionOffsetMovedException"/>), forgetting the rows it had in memory.
     /// Holes in the ordering next to events younger than <paramref name="gapRetention"/> become open
     /// gaps, as if the projection had passed them (a write may still be committing).
     /// </summary>
@@ -85,7 +91,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
                 rebuild.SnapshotAt[sensorId] = sequenceNr;
             }
 
-            await UpsertRowsAsync(connection, transaction, [.. chunk.Select(c => SensorRow.FromState(c.SensorId, c.State))], cancellationToken);
+            await WriteRowsAsync(connection, transaction, [.. chunk.Select(c => SensorRow.FromState(c.SensorId, c.State))], stored: new HashSet<string>(), cancellationToken);
         }
 
         long offset = 0;
@@ -108,7 +114,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
                 offset = entry.Ordering;
             }
 
-            await ApplyEventsAsync(connection, transaction, Projectable(entries), rebuild, cancellationToken);
+            await ApplyEventsAsync(connection, transaction, Projectable(entries), rebuild, cache: null, cancellationToken);
         }
 
         await using (var set = new NpgsqlCommand("""
@@ -128,45 +134,75 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
     /// <summary>The sensor events among <paramref name="entries"/>, with their sensor ids and sequence numbers (other streams are skipped).</summary>
     internal static List<ProjectedEvent> Projectable(IEnumerable<JournalEntry> entries) => [.. entries.Select(e => e.Projected).OfType<ProjectedEvent>()];
 
-    private static async Task ApplyEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ProjectedEvent> batch, Replay replay, CancellationToken cancellationToken)
+    /// <summary>Folds <paramref name="batch"/> into the sensors rows and writes them with the batch's heartbeat and transition rows; returns the rows written.</summary>
+    private static async Task<SensorRow[]> ApplyEventsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ProjectedEvent> batch, Replay replay, SensorRowCache? cache, CancellationToken cancellationToken)
     {
-        if (batch.Count > 0)
+        if (batch.Count == 0)
         {
-            var rows = await LoadRowsAsync(connection, transaction, batch.Select(e => e.SensorId).Distinct().ToArray(), cancellationToken);
-            var touched = new HashSet<string>(StringComparer.Ordinal);
-            var beats = new List<(string SensorId, HeartbeatRecorded Beat, double? Interval)>();
-            var changes = new List<(string SensorId, StatusChanged Change, long SequenceNr)>();
-            foreach (var e in batch)
+            return [];
+        }
+
+        // The rows as they stand: remembered, else read back; those found are the table's already.
+        var rows = new Dictionary<string, SensorRow>(StringComparer.Ordinal);
+        var unknown = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in batch)
+        {
+            if (!rows.ContainsKey(e.SensorId))
             {
-                var sensorId = e.SensorId;
-                double? interval;
-                if (replay.CoveredBySnapshot(e))
+                if (cache is not null && cache.TryGet(e.SensorId, out var cached))
                 {
-                    // The row already holds this event (its snapshot does); only its history rows are made.
-                    interval = replay.BehindSnapshot(e);
+                    rows[e.SensorId] = cached;
                 }
                 else
                 {
-                    (var row, interval) = (rows.TryGetValue(sensorId, out var existing) ? existing : new SensorRow(sensorId)).Apply(e.Event);
-                    rows[sensorId] = row;
-                    touched.Add(sensorId);
-                }
-
-                switch (e.Event)
-                {
-                    case HeartbeatRecorded beat when beat.At >= replay.HeartbeatsFrom:
-                        beats.Add((sensorId, beat, interval));
-                        break;
-                    case StatusChanged change:
-                        changes.Add((sensorId, change, e.SequenceNr));
-                        break;
+                    unknown.Add(e.SensorId);
                 }
             }
-
-            await UpsertRowsAsync(connection, transaction, [.. touched.Select(id => rows[id])], cancellationToken);
-            await CopyHeartbeatsAsync(connection, beats, cancellationToken);
-            await CopyChangesAsync(connection, changes, cancellationToken);
         }
+
+        if (unknown.Count > 0)
+        {
+            await LoadRowsAsync(connection, transaction, [.. unknown], rows, cancellationToken);
+        }
+
+        var stored = rows.Keys.ToHashSet(StringComparer.Ordinal);
+
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        var beats = new List<(string SensorId, HeartbeatRecorded Beat, double? Interval)>();
+        var changes = new List<(string SensorId, StatusChanged Change, long SequenceNr)>();
+        foreach (var e in batch)
+        {
+            var sensorId = e.SensorId;
+            double? interval;
+            if (replay.CoveredBySnapshot(e))
+            {
+                // The row already holds this event (its snapshot does); only its history rows are made.
+                interval = replay.BehindSnapshot(e);
+            }
+            else
+            {
+                (var row, interval) = (rows.TryGetValue(sensorId, out var existing) ? existing : new SensorRow(sensorId)).Apply(e.Event);
+                rows[sensorId] = row;
+                touched.Add(sensorId);
+            }
+
+            switch (e.Event)
+            {
+                case HeartbeatRecorded beat when beat.At >= replay.HeartbeatsFrom:
+                    beats.Add((sensorId, beat, interval));
+                    break;
+                case StatusChanged change:
+                    changes.Add((sensorId, change, e.SequenceNr));
+                    break;
+            }
+        }
+
+        SensorRow[] written = [.. touched.Select(id => rows[id])];
+        await WriteRowsAsync(connection, transaction, written, stored, cancellationToken);
+        await CopyHeartbeatsAsync(connection, beats, cancellationToken);
+        await CopyChangesAsync(connection, changes, cancellationToken);
+        return written;
     }
 
     /// <summary>
@@ -204,98 +240,39 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
     /// later synchronous commit (a journal write, compaction reading this offset) flushes the WAL
     /// past this commit too. What it saves is an fsync per batch competing with the journal's.
     /// </remarks>
-    private static async Task ClaimOffsetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string projection, long expected, long next, CancellationToken cancellationToken)
+    /// <returns>The stamp written on the offset row (its <c>updated_at</c>), for <paramref name="cache"/> once the transaction commits.</returns>
+    private static async Task<DateTimeOffset> ClaimOffsetAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string projection, long expected, long next, SensorRowCache? cache, CancellationToken cancellationToken)
     {
         await using (var asynchronous = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction))
         {
             await asynchronous.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Whole microseconds (what timestamptz keeps), and never the previous stamp again.
+        var now = DateTimeOffset.UtcNow;
+        var stamp = new DateTimeOffset(now.Ticks - (now.Ticks % 10), TimeSpan.Zero);
+        if (cache?.Stamp is { } previous && stamp <= previous)
+        {
+            stamp = previous.AddTicks(10);
+        }
+
         await using var command = new NpgsqlCommand("""
-            INSERT INTO projection_offsets (projection, "offset") VALUES ($1, $3)
-            ON CONFLICT (projection) DO UPDATE SET "offset" = $3, updated_at = now()
-            WHERE projection_offsets."offset" = $2
+            INSERT INTO projection_offsets (projection, "offset", updated_at) VALUES ($1, $3, $4)
+            ON CONFLICT (projection) DO UPDATE SET "offset" = $3, updated_at = $4
+            WHERE projection_offsets."offset" = $2 AND ($5::timestamptz IS NULL OR projection_offsets.updated_at = $5)
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = stamp });
+        command.Parameters.Add(new NpgsqlParameter { Value = cache?.Stamp is { } vouched ? vouched : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
-            throw new InvalidOperationException($"Projection '{projection}' is not at offset {expected}: another instance moved it.");
-        }
-    }
-
-    private static async Task<Dictionary<string, SensorRow>> LoadRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] ids, CancellationToken cancellationToken)
-    {
-        var rows = new Dictionary<string, SensorRow>(ids.Length, StringComparer.Ordinal);
-        await using var command = new NpgsqlCommand("""
-            SELECT sensor_id, status, status_since, registered_at, first_seen, last_seen, heartbeat_count, tags,
-                   interval_seconds, grace_seconds, interval_count, interval_mean_seconds, interval_m2, lost_beats, retired_at
-            FROM sensors WHERE sensor_id = ANY($1)
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var id = reader.GetString(0);
-            rows[id] = new SensorRow(id)
-            {
-                Status = reader.GetString(1),
-                StatusSince = Time(reader, 2),
-                RegisteredAt = Time(reader, 3),
-                History = new BeatHistory(Time(reader, 4), Time(reader, 5), reader.GetInt64(6),
-                    new IntervalStats(reader.GetInt64(10), reader.GetDouble(11), reader.GetDouble(12)), reader.GetInt64(13)),
-                Tags = reader.GetFieldValue<string[]>(7),
-                IntervalSeconds = reader.IsDBNull(8) ? null : reader.GetDouble(8),
-                GraceSeconds = reader.IsDBNull(9) ? null : reader.GetDouble(9),
-                RetiredAt = Time(reader, 14),
-            };
+            throw new ProjectionOffsetMovedException(projection, expected);
         }
 
-        return rows;
-    }
-
-    private static async Task UpsertRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ICollection<SensorRow> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        // Tags travel as one comma-joined string per row (the tag alphabet has no comma), since
-        // unnest() cannot hand out the rows of a two-dimensional array.
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO sensors (sensor_id, status, status_since, registered_at, first_seen, last_seen, heartbeat_count, tags,
-                                 interval_seconds, grace_seconds, interval_count, interval_mean_seconds, interval_m2, lost_beats, retired_at)
-            SELECT id, status, since, registered, first_seen, last_seen, beats,
-                   CASE WHEN tags = '' THEN '{}'::text[] ELSE string_to_array(tags, ',') END,
-                   interval_s, grace_s, n, mean, m2, lost, retired
-            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::bigint[], $8::text[],
-                        $9::float8[], $10::float8[], $11::bigint[], $12::float8[], $13::float8[], $14::bigint[], $15::timestamptz[])
-                 AS r(id, status, since, registered, first_seen, last_seen, beats, tags, interval_s, grace_s, n, mean, m2, lost, retired)
-            ON CONFLICT (sensor_id) DO UPDATE SET
-                status = excluded.status, status_since = excluded.status_since, registered_at = excluded.registered_at,
-                first_seen = excluded.first_seen, last_seen = excluded.last_seen, heartbeat_count = excluded.heartbeat_count,
-                tags = excluded.tags, interval_seconds = excluded.interval_seconds, grace_seconds = excluded.grace_seconds,
-                interval_count = excluded.interval_count, interval_mean_seconds = excluded.interval_mean_seconds,
-                interval_m2 = excluded.interval_m2, lost_beats = excluded.lost_beats, retired_at = excluded.retired_at
-            """, connection, transaction);
-        command.Parameters.Add(Array(rows, r => r.SensorId));
-        command.Parameters.Add(Array(rows, r => r.Status));
-        command.Parameters.Add(Array(rows, r => r.StatusSince));
-        command.Parameters.Add(Array(rows, r => r.RegisteredAt));
-        command.Parameters.Add(Array(rows, r => r.History.FirstSeen));
-        command.Parameters.Add(Array(rows, r => r.History.LastSeen));
-        command.Parameters.Add(Array(rows, r => r.History.Count));
-        command.Parameters.Add(Array(rows, r => string.Join(',', r.Tags)));
-        command.Parameters.Add(Array(rows, r => r.IntervalSeconds));
-        command.Parameters.Add(Array(rows, r => r.GraceSeconds));
-        command.Parameters.Add(Array(rows, r => r.History.Intervals.Count));
-        command.Parameters.Add(Array(rows, r => r.History.Intervals.MeanSeconds));
-        command.Parameters.Add(Array(rows, r => r.History.Intervals.M2));
-        command.Parameters.Add(Array(rows, r => r.History.LostBeats));
-        command.Parameters.Add(Array(rows, r => r.RetiredAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return stamp;
     }
 
     private static async Task CopyHeartbeatsAsync(NpgsqlConnection connection, List<(string SensorId, HeartbeatRecorded Beat, double? Interval)> beats, CancellationToken cancellationToken)
@@ -362,8 +339,4 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
         }
     }
 
-    private static NpgsqlParameter Array<T>(ICollection<SensorRow> rows, Func<SensorRow, T> column) => new() { Value = rows.Select(column).ToArray() };
-
-    private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 }

@@ -65,10 +65,60 @@ public sealed class ReadModelWriterTests(MigratedDatabase db) : IClassFixture<Mi
         var batch = t.Events.Select((e, i) => new ProjectedEvent(i + 1, "rmw-3", e)).ToList();
         await writer.ApplyAsync("test-c", 0, 10, [], CancellationToken.None);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.ApplyAsync("test-c", 0, 12, batch, CancellationToken.None));
+        await Assert.ThrowsAsync<ProjectionOffsetMovedException>(() => writer.ApplyAsync("test-c", 0, 12, batch, CancellationToken.None));
 
         Assert.Null(await new SensorQueries(db.DataSource, FleetPolicy.Fixed(new LivenessPolicy())).FindAsync(Id("rmw-3"), CancellationToken.None));
         Assert.Equal(10, await writer.OffsetAsync("test-c", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Batches_folded_onto_remembered_rows_give_the_same_row_as_rows_read_back()
+    {
+        var writer = new ReadModelWriter(db.DataSource);
+        var cache = new SensorRowCache(1000);
+        var t = new SensorTimeline();
+        var applied = 0;
+        for (var round = 0; round < 4; round++)
+        {
+            t.Beat(sequence: (round * 2) + 1);
+            t.Advance(TimeSpan.FromSeconds(30 + (round * 10)));
+            var events = t.Events.Skip(applied).ToList();
+            var batch = events.Select((e, i) => new ProjectedEvent(applied + i + 1, "rmw-5", e)).ToList();
+            var twin = events.Select((e, i) => new ProjectedEvent(applied + i + 1, "rmw-6", e)).ToList();
+            await writer.ApplyAsync("test-e", applied, applied + batch.Count, batch, CancellationToken.None, cache: cache);
+            await writer.ApplyAsync("test-f", applied, applied + twin.Count, twin, CancellationToken.None);
+            applied += batch.Count;
+        }
+
+        Assert.True(cache.TryGet("rmw-5", out _));
+        Assert.Equal(
+            await ColumnAsync<string>("SELECT row(s.*)::text FROM (SELECT status, status_since, first_seen, last_seen, heartbeat_count, interval_count, interval_mean_seconds, interval_m2, lost_beats FROM sensors WHERE sensor_id = 'rmw-6') s"),
+            await ColumnAsync<string>("SELECT row(s.*)::text FROM (SELECT status, status_since, first_seen, last_seen, heartbeat_count, interval_count, interval_mean_seconds, interval_m2, lost_beats FROM sensors WHERE sensor_id = 'rmw-5') s"));
+        Assert.Equal(3L, await ScalarAsync<long>("SELECT lost_beats FROM sensors WHERE sensor_id = 'rmw-5'"));
+    }
+
+    [Fact]
+    public async Task A_writer_that_remembers_rows_refuses_to_go_on_once_anyone_else_wrote_its_offset_even_to_the_same_value()
+    {
+        var writer = new ReadModelWriter(db.DataSource);
+        var cache = new SensorRowCache(1000);
+        var t = new SensorTimeline();
+        t.Beat(sequence: 1);
+        var first = t.Events.Select((e, i) => new ProjectedEvent(i + 1, "rmw-7", e)).ToList();
+        await writer.ApplyAsync("test-g", 0, first.Count, first, CancellationToken.None, cache: cache);
+        // What a rebuild does at its end: the same offset, written by someone else.
+        await using (var rebuild = db.DataSource.CreateCommand("UPDATE projection_offsets SET \"offset\" = \"offset\", updated_at = now() WHERE projection = 'test-g'"))
+        {
+            await rebuild.ExecuteNonQueryAsync();
+        }
+
+        t.Beat(sequence: 2);
+        var second = t.Events.Skip(first.Count).Select((e, i) => new ProjectedEvent(first.Count + i + 1, "rmw-7", e)).ToList();
+
+        await Assert.ThrowsAsync<ProjectionOffsetMovedException>(() => writer.ApplyAsync("test-g", first.Count, first.Count + second.Count, second, CancellationToken.None, cache: cache));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT heartbeat_count FROM sensors WHERE sensor_id = 'rmw-7'"));
+        await writer.ApplyAsync("test-g", first.Count, first.Count + second.Count, second, CancellationToken.None, cache: new SensorRowCache(1000));
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT heartbeat_count FROM sensors WHERE sensor_id = 'rmw-7'"));
     }
 
     [Fact]
@@ -90,6 +140,12 @@ public sealed class ReadModelWriterTests(MigratedDatabase db) : IClassFixture<Mi
     }
 
     private static SensorId Id(string text) => SensorId.TryParse(text, out var id, out _) ? id : throw new ArgumentException(text);
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var command = db.DataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
 
     private async Task<List<T>> ColumnAsync<T>(string sql)
     {

@@ -1,0 +1,11 @@
+-- Room on each page of sensors for its row's next version. The projection rewrites a sensor's row
+-- with every batch that holds one of its heartbeats. An update that finds room on the row's own
+-- page is a HOT update: no new entries in sensors_pkey or in the GIN index on tags, and the old
+-- version is pruned in place. One that finds no room moves the row and inserts into both indexes.
+-- With full pages (the default fillfactor of 100) about a fifth of the updates move.
+-- Measured on 46,251 sensors, 40 batches of 5,000 upserts:
+--   fillfactor 100: 78 % HOT, the table grows from 6.7 to 13 MB, 3.6-5.0 s
+--   fillfactor 70: 100 % HOT, the table stays at 9.7 MB, 3.4-4.0 s
+-- Pages written before this migration get no room until the table is rewritten (VACUUM FULL
+-- sensors at a quiet time: it locks the table).
+ALTER TABLE sensors SET (fillfactor = 70);
