@@ -17,6 +17,32 @@ public sealed class PersistTests : ActorTestKit
     private PersistTests(GatedJournal journal) : base(new ActorSystemSettings { Journal = journal, Serializer = TestSerialization.Create() }) =>
         _journal = journal;
 
+    /// <summary>A failed test must not leave a recovery or a write held at a gate: disposing the system waits for them.</summary>
+    public override async Task DisposeAsync()
+    {
+        _journal.OpenReplays();
+        _journal.OpenWrites();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Actors whose recovery reads are all in flight at once, one read each: each is started only
+    /// once the previous one's read waits at the closed gate, so no free worker can take two of them
+    /// in one read (a worker reads every recovery queued when it starts).
+    /// </summary>
+    private async Task<List<IActorRef>> RecoveringOneReadEach(string prefix, int count)
+    {
+        var actors = new List<IActorRef>(count);
+        for (var i = 0; i < count; i++)
+        {
+            actors.Add(Sys.GetOrCreate($"{prefix}-{i}", Counter.Props()));
+            var expected = i + 1;
+            await Eventually(() => _journal.ReplaysNow == expected);
+        }
+
+        return actors;
+    }
+
     private async Task<IActorRef> StartedCounter(string id, TestProbe? recovery = null)
     {
         var actor = Sys.GetOrCreate(id, Counter.Props(recovery));
@@ -116,8 +142,8 @@ public sealed class PersistTests : ActorTestKit
     public async Task Concurrent_recoveries_are_capped()
     {
         _journal.CloseReplays();
-        var actors = Enumerable.Range(0, 40).Select(i => Sys.GetOrCreate($"many-{i}", Counter.Props())).ToList();
-        await Eventually(() => _journal.MaxConcurrentReplays == Sys.Settings.MaxConcurrentRecoveries);
+        var actors = await RecoveringOneReadEach("many", Sys.Settings.MaxConcurrentRecoveries);
+        actors.AddRange(Enumerable.Range(0, 40).Select(i => Sys.GetOrCreate($"more-{i}", Counter.Props())));
         _journal.OpenReplays();
 
         await Task.WhenAll(actors.Select(a => a.Ask<Total>(new Get(), Wait)));
@@ -129,8 +155,7 @@ public sealed class PersistTests : ActorTestKit
     public async Task Recoveries_that_queue_behind_the_cap_are_read_together()
     {
         _journal.CloseReplays();
-        var reading = Enumerable.Range(0, Sys.Settings.MaxConcurrentRecoveries).Select(i => Sys.GetOrCreate($"first-{i}", Counter.Props())).ToList();
-        await Eventually(() => _journal.MaxConcurrentReplays == Sys.Settings.MaxConcurrentRecoveries);
+        var reading = await RecoveringOneReadEach("first", Sys.Settings.MaxConcurrentRecoveries);
         var queued = Enumerable.Range(0, 100).Select(i => Sys.GetOrCreate($"queued-{i}", Counter.Props())).ToList();
         var readsBefore = _journal.ReplayReads;
         _journal.OpenReplays();
@@ -147,8 +172,7 @@ public sealed class PersistTests : ActorTestKit
     {
         await _journal.WriteAsync(new AtomicWrite([new PersistentRepr("broken", 1, "test.added", "not json"u8.ToArray(), [])]));
         _journal.CloseReplays();
-        var reading = Enumerable.Range(0, Sys.Settings.MaxConcurrentRecoveries).Select(i => Sys.GetOrCreate($"ahead-{i}", Counter.Props())).ToList();
-        await Eventually(() => _journal.MaxConcurrentReplays == Sys.Settings.MaxConcurrentRecoveries);
+        var reading = await RecoveringOneReadEach("ahead", Sys.Settings.MaxConcurrentRecoveries);
         Sys.GetOrCreate("broken", Counter.Props());
         var sound = Enumerable.Range(0, 10).Select(i => Sys.GetOrCreate($"sound-{i}", Counter.Props())).ToList();
         _journal.OpenReplays();

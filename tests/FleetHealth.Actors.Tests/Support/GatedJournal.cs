@@ -14,6 +14,9 @@ public sealed class GatedJournal(IJournal inner) : IJournal
 
     public int MaxConcurrentReplays => Volatile.Read(ref _maxConcurrentReplays);
 
+    /// <summary>Recovery reads in flight now (held at the replay gate, or reading).</summary>
+    public int ReplaysNow => Volatile.Read(ref _replaysNow);
+
     /// <summary>Recovery reads so far (one read may load many streams).</summary>
     public int ReplayReads => Volatile.Read(ref _replayReads);
 
