@@ -13,7 +13,7 @@ public sealed class ProjectionOptions
 
     /// <summary>
     /// Most sensors rows the leading projection keeps in memory, so as not to read back rows it
-    /// wrote itself (about 300 bytes each: the default holds 250,000 sensors in about 75 MB). A fleet
+    /// wrote itself (about 350 bytes each: the default holds 250,000 sensors in about 90 MB). A fleet
     /// larger than this still projects correctly; its rows are read back more often.
     /// </summary>
     [Range(0, 100_000_000)]
