@@ -149,13 +149,16 @@ internal sealed partial class LiveClient
     {
         lock (_lock)
         {
-            if (_closeReason is not null || !_outgoing.Writer.TryComplete())
+            if (_closeReason is not null)
             {
                 return;
             }
 
+            // Status first: completing the queue wakes the send loop, which sends the close frame
+            // with whatever status it then reads (it once read the default, 1000, instead of 1009).
             _closeStatus = status;
             _closeReason = reason ?? "closed";
+            _outgoing.Writer.TryComplete();
         }
 
         try
