@@ -43,6 +43,26 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
             : null;
     }
 
+    /// <summary>Which of <paramref name="tokenHashes"/> are still unexpired sessions of enabled operators (one query for all).</summary>
+    public async Task<HashSet<string>> StillOpenAsync(IReadOnlyCollection<byte[]> tokenHashes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var open = new HashSet<string>(StringComparer.Ordinal);
+        await using var command = dataSource.CreateCommand("""
+            SELECT s.token_hash
+            FROM operator_sessions s JOIN operators o ON o.id = s.operator_id
+            WHERE s.token_hash = ANY($1) AND s.expires_at > $2 AND o.disabled_at IS NULL
+            """);
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. tokenHashes] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            open.Add(Convert.ToHexString(reader.GetFieldValue<byte[]>(0)));
+        }
+
+        return open;
+    }
+
     public async Task ExtendAsync(byte[] tokenHash, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("UPDATE operator_sessions SET expires_at = $2 WHERE token_hash = $1");

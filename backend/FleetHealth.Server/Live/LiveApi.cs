@@ -66,8 +66,10 @@ public static class LiveApi
             return TypedResults.Problem($"This node serves at most {hub.Options.MaxClients} live clients.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many live clients");
         }
 
+        // The session the upgrade was authenticated with: the hub ends the connection when it ends.
+        var session = context.Request.Cookies.TryGetValue(SessionCookie.Name, out var token) && SecretToken.IsWellFormed(token) ? SecretToken.Hash(token) : null;
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await hub.ServeAsync(socket, filter, context.RequestAborted);
+        await hub.ServeAsync(socket, filter, session, context.RequestAborted);
         return TypedResults.Empty;
     }
 

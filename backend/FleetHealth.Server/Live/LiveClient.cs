@@ -36,9 +36,10 @@ internal sealed partial class LiveClient
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string? _closeReason;
 
-    public LiveClient(long id, WebSocket socket, LiveFilter filter, LiveHub hub, ILogger<LiveClient> logger)
+    public LiveClient(long id, WebSocket socket, LiveFilter filter, byte[]? session, LiveHub hub, ILogger<LiveClient> logger)
     {
         _id = id;
+        Session = session;
         _socket = socket;
         _filter = filter;
         _hub = hub;
@@ -46,6 +47,11 @@ internal sealed partial class LiveClient
         _logger = logger;
         _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(_options.OutgoingQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
+
+    public long Id => _id;
+
+    /// <summary>The hash of the session cookie the connection was opened with (null for none).</summary>
+    public byte[]? Session { get; }
 
     public string? WatchedSensorId
     {
@@ -143,6 +149,9 @@ internal sealed partial class LiveClient
             Close(WebSocketCloseStatus.PolicyViolation, $"slow consumer: more than {_options.OutgoingQueueLength} messages waiting");
         }
     }
+
+    /// <summary>Ends the connection because its session ended (signed out, expired, operator disabled): 1008.</summary>
+    public void EndSession() => Close(WebSocketCloseStatus.PolicyViolation, "session ended: signed out, expired, or the operator was disabled");
 
     /// <summary>Stops sending: the queue is dropped, a close frame goes out, and a peer that does not answer is cut.</summary>
     private void Close(WebSocketCloseStatus status, string? reason)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using System.Text.Json;
+using FleetHealth.Server.Auth;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
@@ -23,6 +24,7 @@ internal sealed partial class LiveHub : BackgroundService, IChangeFeedSubscriber
     private readonly ChangeCoalescer _changes;
     private readonly LiveReads _reads;
     private readonly SensorQueries _sensors;
+    private readonly SessionStore _sessions;
     private readonly DatabaseReadiness _readiness;
     private readonly ILogger<LiveHub> _logger;
     private readonly ILoggerFactory _loggerFactory;
@@ -40,6 +42,7 @@ internal sealed partial class LiveHub : BackgroundService, IChangeFeedSubscriber
     public LiveHub(
         LiveReads reads,
         SensorQueries sensors,
+        SessionStore sessions,
         DatabaseReadiness readiness,
         IOptions<LiveOptions> options,
         IMeterFactory meterFactory,
@@ -47,6 +50,7 @@ internal sealed partial class LiveHub : BackgroundService, IChangeFeedSubscriber
     {
         _reads = reads;
         _sensors = sensors;
+        _sessions = sessions;
         _readiness = readiness;
         Options = options.Value;
         _changes = new ChangeCoalescer(Options.MaxTransitionsPerBatch);
@@ -82,10 +86,10 @@ internal sealed partial class LiveHub : BackgroundService, IChangeFeedSubscriber
     }
 
     /// <summary>Serves one accepted websocket until it closes.</summary>
-    public async Task ServeAsync(WebSocket socket, LiveFilter filter, CancellationToken cancellationToken)
+    public async Task ServeAsync(WebSocket socket, LiveFilter filter, byte[]? session, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref _nextClientId);
-        var client = new LiveClient(id, socket, filter, this, _loggerFactory.CreateLogger<LiveClient>());
+        var client = new LiveClient(id, socket, filter, session, this, _loggerFactory.CreateLogger<LiveClient>());
         _clients[id] = client;
         LogConnected(id, _clients.Count);
         try
@@ -161,8 +165,15 @@ internal sealed partial class LiveHub : BackgroundService, IChangeFeedSubscriber
         {
             await _readiness.Migrated.WaitAsync(stoppingToken);
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Options.BatchMilliseconds));
+            var sessionsChecked = DateTimeOffset.UtcNow;
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (DateTimeOffset.UtcNow - sessionsChecked >= TimeSpan.FromSeconds(Options.SessionCheckSeconds))
+                {
+                    sessionsChecked = DateTimeOffset.UtcNow;
+                    await EndClosedSessionsAsync(stoppingToken);
+                }
+
                 var batch = _changes.Drain();
                 try
                 {

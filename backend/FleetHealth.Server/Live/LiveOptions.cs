@@ -23,6 +23,13 @@ public sealed class LiveOptions
     [Range(100, 100_000)]
     public int SnapshotChunk { get; set; } = 5000;
 
+    /// <summary>
+    /// How often open connections' sessions are looked up again: a connection whose session has
+    /// ended (signed out on any node, expired, operator disabled) is closed with 1008 within this time.
+    /// </summary>
+    [Range(1, 3600)]
+    public int SessionCheckSeconds { get; set; } = 10;
+
     /// <summary>Messages waiting for a client; a client that lets this fill up is dropped.</summary>
     [Range(2, 100_000)]
     public int OutgoingQueueLength { get; set; } = 64;

@@ -28,7 +28,7 @@ public sealed class LiveServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        Server = await ServerProcess.StartAsync(_database.ConnectionString, new Dictionary<string, string> { ["Live:BatchMilliseconds"] = "100", ["Live:CountsMilliseconds"] = "100" });
+        Server = await ServerProcess.StartAsync(_database.ConnectionString, new Dictionary<string, string> { ["Live:BatchMilliseconds"] = "100", ["Live:CountsMilliseconds"] = "100", ["Live:SessionCheckSeconds"] = "1" });
         await Eventually.Until(() => Server.AnswersAsync("/readyz"), ready => ready, TimeSpan.FromSeconds(30), "readiness");
         Session = await Server.SessionAsAsync("viewer");
         Viewer = Server.CreateClient(session: Session);
@@ -206,6 +206,42 @@ public sealed class LiveFeedTests(LiveServerFixture fixture) : IClassFixture<Liv
 
         await socket.SendAsync("""{"type":"ping","id":"still-here"}""");
         Assert.Equal("still-here", (await socket.NextAsync("pong")).GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_connection_ends_with_1008_once_its_session_is_signed_out_and_others_stay_open()
+    {
+        var session = await _server.SessionAsAsync("viewer");
+        await using var ending = await LiveSocket.ConnectAsync(_server.BaseAddress, session);
+        await using var staying = await LiveSocket.ConnectAsync(_server.BaseAddress, _session);
+        await ending.NextAsync("snapshot");
+        await staying.NextAsync("snapshot");
+
+        // Signed out by another client of the same session (another tab, or the session's owner elsewhere).
+        using var elsewhere = _server.CreateClient(session: session);
+        using var signedOut = await elsewhere.PostAsync("/api/v1/auth/logout", null);
+        Assert.Equal(HttpStatusCode.NoContent, signedOut.StatusCode);
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await ending.ClosedAsync());
+        Assert.StartsWith("session ended", ending.CloseDescription, StringComparison.Ordinal);
+        await staying.SendAsync("""{"type":"ping","id":"still-signed-in"}""");
+        Assert.Equal("still-signed-in", (await staying.NextAsync("pong")).GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_connection_ends_once_its_operator_is_disabled()
+    {
+        var session = await _server.SessionAsAsync("viewer");
+        using var me = _server.CreateClient(session: session);
+        var name = (await me.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("user").GetString();
+        await using var socket = await LiveSocket.ConnectAsync(_server.BaseAddress, session);
+        await socket.NextAsync("snapshot");
+
+        var admin = await _server.AdminClientAsync();
+        using var disabled = await admin.PatchAsJsonAsync($"/api/v1/operators/{name}", new { disabled = true });
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync());
     }
 
     [Fact]
