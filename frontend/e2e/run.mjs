@@ -33,6 +33,8 @@ const serverSettings = {
   Liveness__DefaultIntervalSeconds: '600',
   Liveness__StaleAfterSeconds: '12',
   Live__CountsMilliseconds: '200',
+  // Open websockets' sessions are looked up every second, so an ended session is cut quickly.
+  Live__SessionCheckSeconds: '1',
 };
 
 let db = null;
@@ -288,6 +290,32 @@ try {
     await page.click('[data-testid=logout]');
     await signIn(page, { user: 'e2e-new-operator', password });
     if ((await page.textContent('[data-testid=current-role]')).trim() !== 'operator') throw new Error('the new operator has another role');
+  });
+
+  await journey('a dashboard whose operator is disabled is cut off by the server and goes back to sign-in', null, async (page) => {
+    const leaver = { user: 'e2e-leaver', password: 'leaver passphrase 1' };
+    const created = await asAdmin('/api/v1/operators', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...leaver, role: 'viewer' }) });
+    if (created.status !== 201) throw new Error(`creating the operator answered ${created.status}`);
+    // Records how each websocket of the page closes: the dashboard's own close is 1000; the server's cut is 1008.
+    await page.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.__closes = [];
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener('close', (e) => window.__closes.push({ code: e.code, reason: e.reason }));
+        }
+      };
+    });
+    await page.goto(base + '/');
+    await signIn(page, leaver);
+    await page.waitForSelector('[data-connection="live"]');
+
+    const disabled = await asAdmin(`/api/v1/operators/${leaver.user}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ disabled: true }) });
+    if (disabled.status !== 200) throw new Error(`disabling answered ${disabled.status}`);
+
+    await until(async () => (await page.evaluate(() => window.__closes)).some((c) => c.code === 1008 && c.reason.startsWith('session ended')), 'the server to close the feed with 1008', 10000);
+    await page.waitForSelector('[data-testid=login-form]', { timeout: 15000 });
   });
 
   await journey('the dashboard reconnects by itself and resyncs after a server crash', admin, async (page) => {
