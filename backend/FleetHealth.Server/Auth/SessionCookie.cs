@@ -9,6 +9,10 @@ public static class SessionCookie
 {
     public const string Name = "fh_session";
 
+    /// <summary>The hash of the request's session token (what the sessions table keys on), if it carries a well-formed one.</summary>
+    public static byte[]? TokenHash(HttpRequest request) =>
+        request.Cookies.TryGetValue(Name, out var token) && SecretToken.IsWellFormed(token) ? SecretToken.Hash(token) : null;
+
     public static void Append(HttpContext context, string token, DateTimeOffset expires) =>
         context.Response.Cookies.Append(Name, token, Options(context, expires));
 

@@ -66,11 +66,11 @@ public sealed partial class SignInService(
     /// <summary>Ends the request's session, if any, and clears its cookie.</summary>
     public async Task SignOutAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        if (context.Request.Cookies.TryGetValue(SessionCookie.Name, out var token) && SecretToken.IsWellFormed(token))
+        if (SessionCookie.TokenHash(context.Request) is { } hash)
         {
             try
             {
-                await sessions.DeleteAsync(SecretToken.Hash(token), cancellationToken);
+                await sessions.DeleteAsync(hash, cancellationToken);
             }
             catch (NpgsqlException e)
             {

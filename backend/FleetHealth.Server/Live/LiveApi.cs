@@ -67,7 +67,7 @@ public static class LiveApi
         }
 
         // The session the upgrade was authenticated with: the hub ends the connection when it ends.
-        var session = context.Request.Cookies.TryGetValue(SessionCookie.Name, out var token) && SecretToken.IsWellFormed(token) ? SecretToken.Hash(token) : null;
+        var session = SessionCookie.TokenHash(context.Request);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         await hub.ServeAsync(socket, filter, session, context.RequestAborted);
         return TypedResults.Empty;
