@@ -25,7 +25,7 @@ internal static class IngestBenchmark
     private const long OpenLoopFirst = 2_000_000_000;
     private const long BatchFirst = 3_000_000_000;
     private const long SustainedFirst = 4_000_000_000;
-    private const double SustainedRate = 20_000;
+    private const int SustainedRate = 20_000;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -40,6 +40,8 @@ internal static class IngestBenchmark
         var gateways = Option(args, "--gateways", 16);
         // Long enough for tiered compilation to reach its optimized code (about half a minute of load).
         var warmup = TimeSpan.FromSeconds(Option(args, "--warmup", 30));
+        // Issue 5's rate by default; another one shows how much headroom the projection has.
+        var sustainedRate = Option(args, "--sustained", SustainedRate);
         var duration = TimeSpan.FromSeconds(seconds);
         Console.Error.WriteLine($"ingest: {seconds} s per phase after {warmup.TotalSeconds:0} s of warm-up, {connections} connections, {Sensors} sensors, batches of {BatchSize} from {gateways} gateways");
 
@@ -90,7 +92,7 @@ internal static class IngestBenchmark
         // The projection's lag at a sustained rate (issue 5's 20,000 heartbeats/s, or 90 % of the
         // batch peak where that is lower): gateways' batches sent open loop on a fixed schedule, the
         // age of the oldest journal event not yet in the read model sampled every 100 ms.
-        var sustained = Math.Min(SustainedRate, 0.9 * batch);
+        var sustained = Math.Min(sustainedRate, 0.9 * batch);
         using var lagWatch = new CancellationTokenSource();
         var lagSampler = SampleProjectionLagAsync(status, lagWatch.Token);
         var (_, sustainedFailed) = await fleet.OpenLoopAsync(i => Batch(SustainedFirst + i), sustained / BatchSize, 2 * duration, HttpStatusCode.Accepted);
