@@ -11,6 +11,9 @@ public sealed record OperatorSession(long OperatorId, string UserName, string Ro
 /// </summary>
 public sealed class SessionStore(NpgsqlDataSource dataSource)
 {
+    // What makes a session open, for every lookup of one ($2: now): unexpired, its operator enabled.
+    private const string OpenSessions = "FROM operator_sessions s JOIN operators o ON o.id = s.operator_id WHERE s.expires_at > $2 AND o.disabled_at IS NULL";
+
     /// <summary>Stores a new session (and clears out expired ones, so the table does not grow).</summary>
     public async Task CreateAsync(long operatorId, byte[] tokenHash, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
@@ -30,11 +33,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     /// <summary>The unexpired session of an enabled operator with this token hash, or null.</summary>
     public async Task<OperatorSession?> FindAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT o.id, o.user_name, o.role, s.created_at, s.expires_at
-            FROM operator_sessions s JOIN operators o ON o.id = s.operator_id
-            WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.disabled_at IS NULL
-            """);
+        await using var command = dataSource.CreateCommand($"SELECT o.id, o.user_name, o.role, s.created_at, s.expires_at {OpenSessions} AND s.token_hash = $1");
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = tokenHash });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -47,11 +46,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     public async Task<HashSet<string>> StillOpenAsync(IReadOnlyCollection<byte[]> tokenHashes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var open = new HashSet<string>(StringComparer.Ordinal);
-        await using var command = dataSource.CreateCommand("""
-            SELECT s.token_hash
-            FROM operator_sessions s JOIN operators o ON o.id = s.operator_id
-            WHERE s.token_hash = ANY($1) AND s.expires_at > $2 AND o.disabled_at IS NULL
-            """);
+        await using var command = dataSource.CreateCommand($"SELECT s.token_hash {OpenSessions} AND s.token_hash = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. tokenHashes] });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
