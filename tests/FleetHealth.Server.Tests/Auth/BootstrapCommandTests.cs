@@ -18,7 +18,7 @@ public sealed class BootstrapCommandTests(MigratedDatabase db) : IClassFixture<M
 
     public Task InitializeAsync()
     {
-        _server = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Database:ConnectionString", db.ConnectionString));
+        _server = new ServerFactory().WithWebHostBuilder(b => b.UseSetting("Database:ConnectionString", db.ConnectionString));
         _server.CreateClient().Dispose();
         return Task.CompletedTask;
     }

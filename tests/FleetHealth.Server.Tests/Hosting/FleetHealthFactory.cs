@@ -1,7 +1,6 @@
 using FleetHealth.Server.Auth;
 using FleetHealth.Testing;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FleetHealth.Server.Tests.Hosting;
 
@@ -12,7 +11,7 @@ namespace FleetHealth.Server.Tests.Hosting;
 /// services (<see cref="TestAccess"/>), so tests get authenticated clients synchronously.
 /// Subclass it to run the server with other settings.
 /// </summary>
-public class FleetHealthFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class FleetHealthFactory : ServerFactory, IAsyncLifetime
 {
     private readonly IsolatedDatabase _database = new();
     private readonly IReadOnlyDictionary<string, string> _settings;

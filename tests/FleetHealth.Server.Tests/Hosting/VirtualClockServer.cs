@@ -4,7 +4,6 @@ using FleetHealth.Server.Auth;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Testing;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -17,7 +16,7 @@ namespace FleetHealth.Server.Tests.Hosting;
 /// test advances it. Infrastructure waits (projection polling, backoffs) stay on real time.
 /// </summary>
 public sealed class VirtualClockServer(string connectionString, VirtualClock clock, IReadOnlyDictionary<string, string>? settings = null)
-    : WebApplicationFactory<Program>
+    : ServerFactory
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(60);
 

@@ -23,7 +23,7 @@ public sealed class SerialMultiPortTests(MigratedDatabase db) : IClassFixture<Mi
     {
         await _first.StartAsync();
         await _second.StartAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        _factory = new ServerFactory().WithWebHostBuilder(b =>
         {
             b.UseSetting("Database:ConnectionString", db.ConnectionString);
             b.UseSetting("Serial:Ports:0:Device", _first.Reader);

@@ -24,7 +24,7 @@ public sealed class SerialPtyTests(MigratedDatabase db) : IClassFixture<Migrated
     public async Task InitializeAsync()
     {
         await StartPtyAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        _factory = new ServerFactory().WithWebHostBuilder(b =>
         {
             b.UseSetting("Database:ConnectionString", db.ConnectionString);
             b.UseSetting("Serial:Ports:0:Device", _pty.Reader);

@@ -28,7 +28,7 @@ public sealed class SerialStorageOutageTests(MigratedDatabase db) : IClassFixtur
     {
         await _pty.StartAsync();
         _writer = TermiosSerialPort.Open(_pty.Writer, 115200);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        _factory = new ServerFactory().WithWebHostBuilder(b =>
         {
             b.UseSetting("Database:ConnectionString", db.ConnectionString);
             b.UseSetting("Serial:Ports:0:Device", _pty.Reader);

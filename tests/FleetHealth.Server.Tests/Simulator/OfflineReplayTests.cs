@@ -12,7 +12,6 @@ using FleetHealth.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FleetHealth.Server.Tests.Simulator;
 
@@ -43,7 +42,7 @@ public sealed class OfflineReplayTests(MigratedDatabase db) : IClassFixture<Migr
         await Eventually.Until(() => Task.FromResult(simulation.Queued), q => q >= 20, TimeSpan.FromSeconds(10), "beats pile up in the queue");
         Assert.Equal(0, simulation.Stats.Acked);
 
-        await using var server = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        await using var server = new ServerFactory().WithWebHostBuilder(b =>
             b.UseSetting("Database:ConnectionString", db.ConnectionString));
         server.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         server.StartServer();
