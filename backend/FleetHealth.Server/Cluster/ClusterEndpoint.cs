@@ -19,7 +19,23 @@ internal sealed partial class ClusterEndpoint(
 {
     private WebApplication? _app;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds and starts the embedded server outside the caller's execution context. A host built
+    /// in the context of the application's entry point is taken for the application's own by
+    /// anything that finds hosts the way WebApplicationFactory does (HostFactoryResolver: a
+    /// diagnostic listener scoped by an AsyncLocal of the entry point's thread, which stays
+    /// subscribed until its waiting thread wakes). Built in that context, this server could be
+    /// reconfigured as the test host's (Kestrel swapped for a TestServer, so no bound address).
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(() => StartEmbeddedAsync(cancellationToken), cancellationToken);
+        }
+    }
+
+    private async Task StartEmbeddedAsync(CancellationToken cancellationToken)
     {
         try
         {
