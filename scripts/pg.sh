@@ -10,23 +10,51 @@
 # FLEETHEALTH_PG_DIR   cluster folder (default .local/pg in the repo, ignored by git)
 # FLEETHEALTH_PG_PORT  TCP port on 127.0.0.1 (default 54329)
 #
+#   scripts/pg.sh destroy  stop it and delete the cluster (its folder, and where it lives, below)
+#
 # It listens on loopback only, and its unix socket lives inside the cluster folder, so it never
 # collides with a system PostgreSQL. Authentication is "trust" for the local OS user: it is a
 # development database that nothing outside this machine can reach.
+#
+# Run as root, the server runs as the 'postgres' user, which must be able to reach the cluster
+# folder. A clone inside a folder only root may enter (root's home, a mktemp -d folder) keeps the
+# cluster in /var/lib/fleethealth/pg/<hash of the folder's path> instead, mode 0700 and owned by
+# postgres, and FLEETHEALTH_PG_DIR becomes a link to it: the user's folder is never opened to others.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${FLEETHEALTH_PG_DIR:-$repo/.local/pg}"
 port="${FLEETHEALTH_PG_PORT:-54329}"
-data="$dir/data"
-sock="$dir/run"
-log="$dir/postgres.log"
+as_root() { [ "$(id -u)" = 0 ]; }
 
 # PostgreSQL refuses to run as root; on root-only machines (CI, containers) run it as 'postgres'.
+ensure_postgres_user() { id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres; }
+
+# The folder the cluster really lives in: $dir itself, or (root, $dir not reachable by postgres)
+# one under /var/lib/fleethealth/pg that $dir links to. Made on start; found again by the link.
+place() {
+  mkdir -p "$(dirname "$dir")"
+  if [ -L "$dir" ] || ! as_root; then return 0; fi
+  ensure_postgres_user
+  local probe="$dir"; [ -e "$dir" ] || probe="$(dirname "$dir")"
+  if runuser -u postgres -- test -x "$probe" 2>/dev/null; then return 0; fi
+  [ ! -e "$dir" ] || [ -z "$(ls -A "$dir")" ] || { echo "postgres: $dir is not reachable by the postgres user and not empty; move it away" >&2; exit 1; }
+  local home; home="/var/lib/fleethealth/pg/$(realpath -m "$dir" | sha256sum | cut -c1-16)"
+  mkdir -p "$home"; chmod 0755 /var/lib/fleethealth /var/lib/fleethealth/pg; chmod 0700 "$home"
+  rmdir "$dir" 2>/dev/null || true
+  ln -s "$home" "$dir"
+}
+
+real_dir() { realpath -m "$dir"; }
+data="$(real_dir)/data"
+sock="$(real_dir)/run"
+log="$(real_dir)/postgres.log"
+refresh_paths() { data="$(real_dir)/data"; sock="$(real_dir)/run"; log="$(real_dir)/postgres.log"; }
+
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then
-    id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
-    chown -R postgres "$dir"
+  if as_root; then
+    ensure_postgres_user
+    chown -R postgres "$(real_dir)"
     runuser -u postgres -- "$@"
   else
     "$@"
@@ -50,7 +78,9 @@ createdb() {
 running() { [ -f "$data/postmaster.pid" ] && as_owner pg_ctl -D "$data" status >/dev/null 2>&1; }
 
 start() {
-  mkdir -p "$dir" "$sock"
+  place
+  refresh_paths
+  mkdir -p "$(real_dir)" "$sock"
   if [ ! -f "$data/PG_VERSION" ]; then
     as_owner initdb -D "$data" --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
       --username="$(superuser)" >"$dir/initdb.log" 2>&1 \
@@ -77,11 +107,19 @@ stop() {
   if running; then as_owner pg_ctl -D "$data" -m fast -w -t 60 stop >/dev/null; fi
 }
 
+destroy() {
+  stop
+  local real; real="$(real_dir)"
+  if [ -L "$dir" ]; then rm -f "$dir"; fi
+  rm -rf "$real"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  destroy) destroy ;;
   status) running ;;
   url) url "${2:-postgres}" ;;
   createdb) [ -n "${2:-}" ] || { echo "usage: $0 createdb NAME" >&2; exit 2; }; createdb "$2" ;;
-  *) echo "usage: $0 start|stop|status|url [DB]|createdb NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|destroy|status|url [DB]|createdb NAME" >&2; exit 2 ;;
 esac

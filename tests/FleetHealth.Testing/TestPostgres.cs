@@ -5,7 +5,7 @@ namespace FleetHealth.Testing;
 /// <summary>
 /// The one PostgreSQL server of a test run. scripts/test.sh starts it and passes FLEETHEALTH_DB;
 /// a bare <c>dotnet test</c> without it starts a private cluster for this process (in .local/,
-/// on a free port) through scripts/pg.sh and stops and removes it when the process exits.
+/// on a free port) through scripts/pg.sh and destroys it (stopped and deleted) when the process exits.
 /// </summary>
 public static class TestPostgres
 {
@@ -32,8 +32,7 @@ public static class TestPostgres
         RunScript("start", env);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            RunScript("stop", env);
-            Directory.Delete(dir, recursive: true);
+            RunScript("destroy", env);
         };
         return RunScript("url", env).Trim();
     }
@@ -56,8 +55,7 @@ public static class TestPostgres
             {
                 try
                 {
-                    RunScript("stop", new Dictionary<string, string> { ["FLEETHEALTH_PG_DIR"] = dir });
-                    Directory.Delete(dir, recursive: true);
+                    RunScript("destroy", new Dictionary<string, string> { ["FLEETHEALTH_PG_DIR"] = dir });
                 }
                 catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
                 {
