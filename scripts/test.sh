@@ -11,7 +11,7 @@ free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1
 if [ -z "${FLEETHEALTH_DB:-}" ]; then
   export FLEETHEALTH_PG_DIR="$repo/.local/test-pg" FLEETHEALTH_PG_PORT="${FLEETHEALTH_PG_PORT:-$(free_port)}"
   scripts/pg.sh start
-  trap 'scripts/pg.sh stop' EXIT
+  trap 'scripts/pg.sh destroy' EXIT  # a fresh cluster per run; none is left behind in /var/lib (see pg.sh)
   export FLEETHEALTH_DB="$(scripts/pg.sh url)"
 fi
 
