@@ -61,6 +61,7 @@ public sealed class SensorCommandApiTests(FleetHealthFactory factory) : IClassFi
     [InlineData("{\"graceSeconds\": -1}", "graceSeconds")]
     [InlineData("{\"tags\": [\"bad tag\"]}", "tags")]
     [InlineData("{\"tags\": \"north\"}", "body")]
+    [InlineData("{\"intervalSeconds\": \"15\"}", "body")]
     [InlineData("not json", "body")]
     [InlineData("", "body")]
     public async Task Bad_settings_are_400_naming_the_field(string json, string field)
