@@ -68,6 +68,20 @@ public sealed class BatchApiTests(FleetHealthFactory factory) : IClassFixture<Fl
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/v1/sensors/typed-at")).StatusCode);
     }
 
+    [Fact]
+    public async Task Ids_of_dots_only_are_refused_per_item()
+    {
+        const string json = """[{"sensorId": ".."}, {"sensorId": "."}, {"sensorId": "dots-ok.."}]""";
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+
+        using var response = await _client.PostAsync("/api/v1/heartbeats", content);
+
+        Assert.Equal(HttpStatusCode.MultiStatus, response.StatusCode);
+        var result = await response.Content.ReadFromJsonAsync<BatchResult>();
+        Assert.Equal([400, 400, 202], result!.Items.Select(i => i.Status));
+        Assert.All(result.Items.Take(2), item => Assert.Contains("only of dots", item.Errors!["sensorId"][0], StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("{}", "must be a JSON array of heartbeat objects, got an object")]
     [InlineData("\"beats\"", "must be a JSON array of heartbeat objects, got a string")]

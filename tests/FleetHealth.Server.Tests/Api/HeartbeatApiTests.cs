@@ -83,6 +83,7 @@ public sealed class HeartbeatApiTests(FleetHealthFactory factory) : IClassFixtur
         { "a%2Fb", "position 2" },
         { "caf%C3%A9", "position 4" },
         { "a/b", "position 2" },
+        { "...", "only of dots" }, // '.' and '..' never arrive: the client resolves them as path segments
     };
 
     [Theory]

@@ -161,6 +161,9 @@ public class SerialLineParserTests
     [InlineData("{\"sequence\":1}", "DefaultSensorId")]
     [InlineData("{\"sensorId\":\"s1\",\"battery\":300}", "battery")]
     [InlineData("{\"sensorId\":\"\"}", "empty")]
+    [InlineData("HB ..", "only of dots")]
+    [InlineData("HB . seq=1", "only of dots")]
+    [InlineData("{\"sensorId\":\"..\"}", "only of dots")]
     public void Each_field_out_of_bounds_is_invalid_as_over_http(string line, string named)
     {
         var parsed = Parse(line);
