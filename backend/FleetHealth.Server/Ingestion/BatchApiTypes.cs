@@ -1,6 +1,9 @@
 namespace FleetHealth.Server.Ingestion;
 
-/// <summary>One heartbeat in a gateway's batch: the sensor's id plus the single-beat body fields.</summary>
+/// <summary>
+/// One heartbeat in a gateway's batch: the sensor's id plus the single-beat body fields. The shape
+/// clients send; the server reads items with <see cref="BatchItemReader"/>, one at a time.
+/// </summary>
 public sealed record BatchItem(
     string? SensorId,
     long? Sequence = null,
@@ -9,10 +12,7 @@ public sealed record BatchItem(
     double? Battery = null,
     double? Signal = null,
     string? Firmware = null,
-    Dictionary<string, double>? Metrics = null)
-{
-    public HeartbeatBody Body => new(Sequence, SentAt, Status, Battery, Signal, Firmware, Metrics);
-}
+    Dictionary<string, double>? Metrics = null);
 
 /// <summary>How one batch item ended: <c>status</c> is the HTTP status it would have had alone.</summary>
 public sealed record BatchItemResult(int Index, string? SensorId, int Status, bool Duplicate = false, IDictionary<string, string[]>? Errors = null);

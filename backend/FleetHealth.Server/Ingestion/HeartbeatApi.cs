@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using System.Text.Json;
 using FleetHealth.Server.Auth;
-using FleetHealth.Server.Hosting;
 using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
@@ -43,7 +43,8 @@ public static class HeartbeatApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sensorId"] = [idError] }, title: "Bad sensor id");
         }
 
-        var body = await JsonBody.ReadOptionalAsync(request, ApiJsonContext.Default.HeartbeatBody, options.Value.MaxBodyBytes, cancellationToken);
+        var body = await JsonBody.ReadDocumentAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        using var document = body.Value;
         if (body.Refused is { } refused)
         {
             return refused;
@@ -54,7 +55,19 @@ public static class HeartbeatApi
             return malformed;
         }
 
-        var heartbeat = HeartbeatValidation.Validate(id, body.Value, receivedAt, out var errors);
+        var errors = new Dictionary<string, string[]>();
+        HeartbeatBody? fields = null;
+        if (document?.RootElement is { ValueKind: not JsonValueKind.Null } root)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return WrongShape($"The body must be a JSON object, got {HeartbeatJson.Describe(root.ValueKind)}.");
+            }
+
+            fields = HeartbeatJson.Read(root, withSensorId: false, errors, out _);
+        }
+
+        var heartbeat = HeartbeatValidation.Validate(id, fields, receivedAt, errors);
         if (heartbeat is null)
         {
             return TypedResults.ValidationProblem(errors, title: "Bad heartbeat");
@@ -89,8 +102,9 @@ public static class HeartbeatApi
     }
 
     /// <summary>
-    /// A gateway's batch. Items are validated one by one (a bad item does not spoil the others) and
-    /// submitted together, so the journal's group commit stores them in few round trips.
+    /// A gateway's batch. Items are read and validated one by one from the parsed document (a bad
+    /// item, even one of the wrong type, does not spoil the others) and submitted together, so the
+    /// journal's group commit stores them in few round trips.
     /// </summary>
     internal static async Task<Results<Accepted<BatchResult>, JsonHttpResult<BatchResult>, ValidationProblem, ProblemHttpResult>> PostBatchAsync(
         HttpRequest request,
@@ -103,7 +117,8 @@ public static class HeartbeatApi
     {
         var receivedAt = clock.GetUtcNow();
         var limits = options.Value;
-        var body = await JsonBody.ReadOptionalAsync(request, ApiJsonContext.Default.ListBatchItem, limits.MaxBatchBytes, cancellationToken);
+        var body = await JsonBody.ReadDocumentAsync(request, limits.MaxBatchBytes, cancellationToken);
+        using var document = body.Value;
         if (body.Refused is { } refused)
         {
             return refused;
@@ -114,7 +129,7 @@ public static class HeartbeatApi
             return malformed;
         }
 
-        if (body.Value is null)
+        if (document is null)
         {
             // No body at all: most likely a single heartbeat whose id went missing from the path.
             return TypedResults.ValidationProblem(
@@ -122,15 +137,22 @@ public static class HeartbeatApi
                 title: "Bad sensor id");
         }
 
-        if (body.Value is not { Count: > 0 } items)
+        var items = document.RootElement;
+        if (items.ValueKind != JsonValueKind.Array)
+        {
+            return WrongShape($"The batch must be a JSON array of heartbeat objects, got {HeartbeatJson.Describe(items.ValueKind)}.");
+        }
+
+        var count = items.GetArrayLength();
+        if (count == 0)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A batch is a non-empty JSON array of heartbeats."] }, title: "Empty batch");
         }
 
-        if (items.Count > limits.MaxBatchItems)
+        if (count > limits.MaxBatchItems)
         {
             return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["body"] = [$"A batch holds at most {limits.MaxBatchItems} heartbeats; this one has {items.Count}."] },
+                new Dictionary<string, string[]> { ["body"] = [$"A batch holds at most {limits.MaxBatchItems} heartbeats; this one has {count}."] },
                 title: "Batch too large");
         }
 
@@ -140,7 +162,15 @@ public static class HeartbeatApi
         }
 
         var tag = RequiredTag(key);
-        var results = await Task.WhenAll(items.Select((item, index) => SubmitItemAsync(sink, item, index, receivedAt, tag, cancellationToken)));
+        var pending = new Task<BatchItemResult>[count];
+        var index = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            pending[index] = SubmitItemAsync(sink, item, index, receivedAt, tag, cancellationToken);
+            index++;
+        }
+
+        var results = await Task.WhenAll(pending);
         var accepted = results.Count(r => r.Status == StatusCodes.Status202Accepted);
         var duplicates = results.Count(r => r.Duplicate);
         var summary = new BatchResult(accepted - duplicates, duplicates, results.Length - accepted, results);
@@ -148,23 +178,15 @@ public static class HeartbeatApi
     }
 
     private static async Task<BatchItemResult> SubmitItemAsync(
-        IHeartbeatSink sink, BatchItem? item, int index, DateTimeOffset receivedAt, string? requiredTag, CancellationToken cancellationToken)
+        IHeartbeatSink sink, JsonElement item, int index, DateTimeOffset receivedAt, string? requiredTag, CancellationToken cancellationToken)
     {
-        if (item is null)
-        {
-            return new BatchItemResult(index, null, StatusCodes.Status400BadRequest, Errors: new Dictionary<string, string[]> { ["item"] = ["null is not a heartbeat."] });
-        }
-
-        if (!SensorId.TryParse(item.SensorId, out var id, out var idError))
-        {
-            return new BatchItemResult(index, item.SensorId, StatusCodes.Status400BadRequest, Errors: new Dictionary<string, string[]> { ["sensorId"] = [idError] });
-        }
-
-        var heartbeat = HeartbeatValidation.Validate(id, item.Body, receivedAt, out var errors);
+        var heartbeat = BatchItemReader.Read(item, receivedAt, out var sensorId, out var errors);
         if (heartbeat is null)
         {
-            return new BatchItemResult(index, id.Value, StatusCodes.Status400BadRequest, Errors: errors);
+            return new BatchItemResult(index, sensorId, StatusCodes.Status400BadRequest, Errors: errors);
         }
+
+        var id = heartbeat.SensorId;
 
         try
         {
@@ -180,6 +202,10 @@ public static class HeartbeatApi
             return new BatchItemResult(index, id.Value, StatusCodes.Status503ServiceUnavailable);
         }
     }
+
+    /// <summary>400 for a body that is valid JSON but not of the shape the endpoint takes.</summary>
+    private static ValidationProblem WrongShape(string detail) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [detail] }, title: "Malformed body");
 
     /// <summary>The tag the request's ingest key is limited to, or null for an all-sensor key.</summary>
     private static string? RequiredTag(ClaimsPrincipal key) => key.FindFirstValue(IngestKeyClaims.Tag);

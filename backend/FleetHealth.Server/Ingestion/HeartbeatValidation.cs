@@ -13,9 +13,18 @@ public static class HeartbeatValidation
     public static Heartbeat? Validate(SensorId sensorId, HeartbeatBody? body, DateTimeOffset receivedAt, out Dictionary<string, string[]> errors)
     {
         errors = [];
+        return Validate(sensorId, body, receivedAt, errors);
+    }
+
+    /// <summary>
+    /// As above, adding to <paramref name="errors"/>, which may already name fields refused for their
+    /// type (<see cref="HeartbeatJson"/>): any error at all, old or new, means no heartbeat.
+    /// </summary>
+    public static Heartbeat? Validate(SensorId sensorId, HeartbeatBody? body, DateTimeOffset receivedAt, Dictionary<string, string[]> errors)
+    {
         if (body is null)
         {
-            return new Heartbeat(sensorId, receivedAt);
+            return errors.Count > 0 ? null : new Heartbeat(sensorId, receivedAt);
         }
 
         if (body.Sequence is < 0)

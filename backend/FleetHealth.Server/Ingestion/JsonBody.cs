@@ -36,7 +36,18 @@ internal readonly record struct BodyResult<T>(BodyStatus Status, T? Value, strin
 /// </summary>
 internal static class JsonBody
 {
-    public static async Task<BodyResult<T>> ReadOptionalAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes, CancellationToken cancellationToken)
+    public static Task<BodyResult<T>> ReadOptionalAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, int maxBytes, CancellationToken cancellationToken)
+        where T : class =>
+        ReadAsync(request, maxBytes, buffer => Deserialize(buffer, typeInfo), cancellationToken);
+
+    /// <summary>
+    /// The body as a document, checked only for JSON syntax: for callers that judge its shape
+    /// themselves (a batch, item by item). The caller disposes it (its memory is pooled).
+    /// </summary>
+    public static Task<BodyResult<JsonDocument>> ReadDocumentAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken) =>
+        ReadAsync(request, maxBytes, buffer => JsonDocument.Parse(buffer), cancellationToken);
+
+    private static async Task<BodyResult<T>> ReadAsync<T>(HttpRequest request, int maxBytes, Func<ReadOnlySequence<byte>, T?> parse, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
@@ -70,7 +81,7 @@ internal static class JsonBody
                 {
                     return read.Buffer.IsEmpty
                         ? new(BodyStatus.Ok, null, null)
-                        : new(BodyStatus.Ok, Deserialize(read.Buffer, typeInfo), null);
+                        : new(BodyStatus.Ok, parse(read.Buffer), null);
                 }
                 catch (JsonException e)
                 {

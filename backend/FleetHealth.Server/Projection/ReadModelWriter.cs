@@ -290,7 +290,8 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
             await writer.StartRowAsync(cancellationToken);
             await writer.WriteAsync(sensorId, NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(beat.At, NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteNullableAsync(writer, beat.SentAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            // Npgsql writes timestamptz only from UTC; the journal keeps the offset the sensor sent (+02:00 …).
+            await WriteNullableAsync(writer, beat.SentAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
             await WriteNullableAsync(writer, beat.Sequence, NpgsqlDbType.Bigint, cancellationToken);
             await writer.WriteAsync(beat.Status == ReportedStatus.Fault ? "fault" : "ok", NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(writer, (float?)beat.Battery, NpgsqlDbType.Real, cancellationToken);

@@ -62,7 +62,8 @@ public static class SensorApi
             errors["limit"] = [$"limit must be from 1 to {MaxPageSize}."];
         }
 
-        if (after is not null && !SensorId.TryParse(after, out _, out var afterError))
+        // A cursor is the last id of a page, which may be a dots-only id stored before that rule.
+        if (after is not null && !SensorId.IsWellFormed(after, out var afterError))
         {
             errors["after"] = [afterError];
         }

@@ -6,13 +6,17 @@ namespace FleetHealth.Server.Sensors;
 /// <summary>
 /// A sensor's identity as sensors send it: 1 to 128 characters from
 /// <c>A-Z a-z 0-9 . _ : -</c>, case-sensitive. The set is safe in URLs, log lines, serial lines
-/// and SQL literals without escaping, and covers MAC addresses, serial numbers and UUIDs.
+/// and SQL literals without escaping, and covers MAC addresses, serial numbers and UUIDs. An id of
+/// dots only (<c>.</c>, <c>..</c>) is refused: URLs normalise those path segments away, so no
+/// request could ever read, retire or open that sensor.
 /// </summary>
 public readonly record struct SensorId
 {
     public const int MaxLength = 128;
 
     public const string AllowedCharacters = "A-Z a-z 0-9 . _ : -";
+
+    public const string DotsOnlyError = "Sensor id must not consist only of dots: '.' and '..' are path segments no URL can reach.";
 
     private static readonly SearchValues<char> Allowed =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-");
@@ -25,6 +29,27 @@ public readonly record struct SensorId
     public static bool TryParse(string? text, out SensorId id, [NotNullWhen(false)] out string? error)
     {
         id = default;
+        if (!IsWellFormed(text, out error))
+        {
+            return false;
+        }
+
+        if (!text.AsSpan().ContainsAnyExcept('.'))
+        {
+            error = DotsOnlyError;
+            return false;
+        }
+
+        id = new SensorId(text);
+        return true;
+    }
+
+    /// <summary>
+    /// Length and alphabet only, without the dots rule: for text that may name a sensor stored before
+    /// that rule (a paging cursor), never for a new id.
+    /// </summary>
+    public static bool IsWellFormed([NotNullWhen(true)] string? text, [NotNullWhen(false)] out string? error)
+    {
         if (string.IsNullOrEmpty(text))
         {
             error = "Sensor id is empty.";
@@ -44,7 +69,6 @@ public readonly record struct SensorId
             return false;
         }
 
-        id = new SensorId(text);
         error = null;
         return true;
     }

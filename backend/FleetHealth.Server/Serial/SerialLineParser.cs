@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
 
@@ -28,21 +27,6 @@ public enum LineKind
 
 /// <summary>The outcome of parsing one line; <see cref="Error"/> says why it was refused.</summary>
 public readonly record struct ParsedLine(LineKind Kind, Heartbeat? Heartbeat = null, string? Error = null);
-
-/// <summary>A JSON line: the HTTP body's fields plus the sensor id.</summary>
-public sealed record SerialJsonLine(
-    string? SensorId = null,
-    long? Sequence = null,
-    DateTimeOffset? SentAt = null,
-    string? Status = null,
-    double? Battery = null,
-    double? Signal = null,
-    string? Firmware = null,
-    Dictionary<string, double>? Metrics = null);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(SerialJsonLine))]
-internal sealed partial class SerialJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// Parses one line of the serial protocol (see PROTOCOL.md) into a heartbeat, validated exactly
@@ -96,23 +80,32 @@ public static class SerialLineParser
 
     private static ParsedLine ParseJson(string text, SensorId? defaultSensor, DateTimeOffset receivedAt)
     {
-        SerialJsonLine? json;
+        JsonDocument document;
         try
         {
-            json = JsonSerializer.Deserialize(text, SerialJsonContext.Default.SerialJsonLine);
+            document = JsonDocument.Parse(text);
         }
         catch (JsonException e)
         {
             return new(LineKind.Malformed, Error: $"not valid JSON ({e.Message})");
         }
 
-        if (json is null)
+        using (document)
         {
-            return new(LineKind.Malformed, Error: "JSON line is null");
-        }
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return new(LineKind.Malformed, Error: $"a JSON line must be a JSON object, got {HeartbeatJson.Describe(root.ValueKind)}");
+            }
 
-        var body = new HeartbeatBody(json.Sequence, json.SentAt, json.Status, json.Battery, json.Signal, json.Firmware, json.Metrics);
-        return Build(json.SensorId, body, defaultSensor, receivedAt);
+            // The HTTP body's reader, so a wrongly typed field is refused here exactly as over HTTP;
+            // it is not the protocol's JSON, so it counts as malformed, like an unparsable text field.
+            var typeErrors = new Dictionary<string, string[]>();
+            var body = HeartbeatJson.Read(root, withSensorId: true, typeErrors, out var sensor);
+            return typeErrors.Count > 0
+                ? new(LineKind.Malformed, Error: Join(typeErrors))
+                : Build(sensor, body, defaultSensor, receivedAt);
+        }
     }
 
     private static ParsedLine ParseHb(string text, SensorId? defaultSensor, DateTimeOffset receivedAt)
@@ -221,9 +214,11 @@ public static class SerialLineParser
 
         var heartbeat = HeartbeatValidation.Validate(id, body, receivedAt, out var errors);
         return heartbeat is null
-            ? new(LineKind.Invalid, Error: string.Join(" ", errors.Values.SelectMany(v => v)))
+            ? new(LineKind.Invalid, Error: Join(errors))
             : new(LineKind.Heartbeat, heartbeat);
     }
+
+    private static string Join(Dictionary<string, string[]> errors) => string.Join(" ", errors.Values.SelectMany(v => v));
 
     private static bool TryNumber(string text, out double value) =>
         double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value)

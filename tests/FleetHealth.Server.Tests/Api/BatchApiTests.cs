@@ -46,6 +46,55 @@ public sealed class BatchApiTests(FleetHealthFactory factory) : IClassFixture<Fl
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/v1/sensors/mix-bat")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_wrongly_typed_or_non_object_item_is_400_alone_and_the_others_are_stored()
+    {
+        const string json = """[{"sensorId": "typed-ok-1", "sequence": 1}, {"sensorId": "typed-bad", "sequence": "x"}, 5, {"sensorId": "typed-at", "sentAt": "2026-12-03T10:00:00"}, {"sensorId": "typed-ok-2", "battery": 50}]""";
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+
+        using var response = await _client.PostAsync("/api/v1/heartbeats", content);
+
+        Assert.Equal(HttpStatusCode.MultiStatus, response.StatusCode);
+        var result = await response.Content.ReadFromJsonAsync<BatchResult>();
+        Assert.Equal((2, 3), (result!.Accepted, result.Rejected));
+        Assert.Equal([202, 400, 400, 400, 202], result.Items.Select(i => i.Status));
+        Assert.Contains("JSON number", result.Items[1].Errors!["sequence"][0], StringComparison.Ordinal);
+        Assert.Equal("typed-bad", result.Items[1].SensorId);
+        Assert.Contains("must be a JSON object, got a number", result.Items[2].Errors!["item"][0], StringComparison.Ordinal);
+        Assert.Contains("offset", result.Items[3].Errors!["sentAt"][0], StringComparison.Ordinal);
+        Assert.Equal(1, (await _client.GetFromJsonAsync<SensorView>("/api/v1/sensors/typed-ok-1"))!.HeartbeatCount);
+        Assert.Equal(1, (await _client.GetFromJsonAsync<SensorView>("/api/v1/sensors/typed-ok-2"))!.HeartbeatCount);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/v1/sensors/typed-bad")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/v1/sensors/typed-at")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Ids_of_dots_only_are_refused_per_item()
+    {
+        const string json = """[{"sensorId": ".."}, {"sensorId": "."}, {"sensorId": "dots-ok.."}]""";
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+
+        using var response = await _client.PostAsync("/api/v1/heartbeats", content);
+
+        Assert.Equal(HttpStatusCode.MultiStatus, response.StatusCode);
+        var result = await response.Content.ReadFromJsonAsync<BatchResult>();
+        Assert.Equal([400, 400, 202], result!.Items.Select(i => i.Status));
+        Assert.All(result.Items.Take(2), item => Assert.Contains("only of dots", item.Errors!["sensorId"][0], StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{}", "must be a JSON array of heartbeat objects, got an object")]
+    [InlineData("\"beats\"", "must be a JSON array of heartbeat objects, got a string")]
+    public async Task A_batch_of_the_wrong_shape_says_so_rather_than_invalid_json(string json, string expected)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+
+        using var response = await _client.PostAsync("/api/v1/heartbeats", content);
+
+        var message = await ApiAssertions.AssertFieldErrorAsync(response, "body");
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("[]", "body")]
     [InlineData("{\"sensorId\": \"not-an-array\"}", "body")]

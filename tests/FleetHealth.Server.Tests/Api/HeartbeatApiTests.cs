@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -82,6 +83,7 @@ public sealed class HeartbeatApiTests(FleetHealthFactory factory) : IClassFixtur
         { "a%2Fb", "position 2" },
         { "caf%C3%A9", "position 4" },
         { "a/b", "position 2" },
+        { "...", "only of dots" }, // '.' and '..' never arrive: the client resolves them as path segments
     };
 
     [Theory]
@@ -112,8 +114,8 @@ public sealed class HeartbeatApiTests(FleetHealthFactory factory) : IClassFixtur
     [InlineData("{\"sequence\": -1}", "sequence")]
     [InlineData("{\"firmware\": \"01234567890123456789012345678901234567890123456789012345678901234\"}", "firmware")]
     [InlineData("{\"metrics\": {\"\": 1}}", "metrics")]
-    [InlineData("{\"sequence\": \"seven\"}", "body")]
-    [InlineData("{\"sentAt\": \"yesterday\"}", "body")]
+    [InlineData("{\"sequence\": \"seven\"}", "sequence")]
+    [InlineData("{\"sentAt\": \"yesterday\"}", "sentAt")]
     [InlineData("{\"battery\": ", "body")]
     [InlineData("[1, 2, 3]", "body")]
     [InlineData("\u0000\u0001garbage", "body")]
@@ -124,6 +126,62 @@ public sealed class HeartbeatApiTests(FleetHealthFactory factory) : IClassFixtur
         using var response = await _client.PostAsync("/api/v1/heartbeats/body-check", content);
 
         await ApiAssertions.AssertFieldErrorAsync(response, field);
+    }
+
+    [Theory]
+    [InlineData("{\"sequence\": \"5\"}", "sequence", "must be a JSON number (an integer), got a string")]
+    [InlineData("{\"sequence\": 1.5}", "sequence", "whole number")]
+    [InlineData("{\"battery\": \"50\"}", "battery", "must be a JSON number, got a string")]
+    [InlineData("{\"signal\": true}", "signal", "must be a JSON number, got a boolean")]
+    [InlineData("{\"status\": 1}", "status", "must be a JSON string, got a number")]
+    [InlineData("{\"metrics\": {\"temp\": \"21.5\"}}", "metrics", "metric 'temp' must be a JSON number")]
+    [InlineData("{\"sentAt\": \"2026-12-03T10:00:00\"}", "sentAt", "with an offset (Z or ±hh:mm)")]
+    [InlineData("{\"sentAt\": \"2026-12-03\"}", "sentAt", "with an offset (Z or ±hh:mm)")]
+    [InlineData("[1, 2]", "body", "must be a JSON object, got an array")]
+    [InlineData("\"beat\"", "body", "must be a JSON object, got a string")]
+    public async Task A_field_of_the_wrong_type_is_refused_saying_what_was_wrong(string json, string field, string expected)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+
+        using var response = await _client.PostAsync("/api/v1/heartbeats/typed-check", content);
+
+        var message = await ApiAssertions.AssertFieldErrorAsync(response, field);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not valid JSON", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("offset-z", "2026-12-03T10:00:00Z")]
+    [InlineData("offset-east", "2026-12-03T10:00:00.123+02:00")]
+    [InlineData("offset-west", "2026-12-03T10:00:00-05:30")]
+    public async Task A_sent_at_with_an_offset_is_stored_as_that_instant(string sensorId, string sentAt)
+    {
+        using var content = new StringContent($"{{\"sentAt\": \"{sentAt}\"}}", Encoding.UTF8, "application/json");
+
+        using var response = await _client.PostAsync($"/api/v1/heartbeats/{sensorId}", content);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var stored = await Eventually.Until(
+            async () =>
+            {
+                await using var command = factory.DataSource.CreateCommand($"SELECT sent_at FROM heartbeats WHERE sensor_id = '{sensorId}'");
+                return await command.ExecuteScalarAsync() as DateTime?;
+            },
+            s => s is not null,
+            TimeSpan.FromSeconds(10),
+            "the projection writes the heartbeat");
+        Assert.Equal(DateTimeOffset.Parse(sentAt, CultureInfo.InvariantCulture).UtcDateTime, stored);
+    }
+
+    [Fact]
+    public async Task Syntax_errors_are_still_reported_as_not_valid_json()
+    {
+        using var content = new StringContent("{\"battery\": ", Encoding.UTF8, "application/json");
+
+        using var response = await _client.PostAsync("/api/v1/heartbeats/syntax-check", content);
+
+        var message = await ApiAssertions.AssertFieldErrorAsync(response, "body");
+        Assert.Contains("not valid JSON", message, StringComparison.Ordinal);
     }
 
     [Fact]

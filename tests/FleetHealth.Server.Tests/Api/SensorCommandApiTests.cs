@@ -57,10 +57,23 @@ public sealed class SensorCommandApiTests(FleetHealthFactory factory) : IClassFi
     }
 
     [Theory]
+    [InlineData("...", "register")] // '.' and '..' never arrive: the client resolves them as path segments
+    [InlineData("...", "retire")]
+    [InlineData("...", "reactivate")]
+    public async Task Ids_of_dots_only_are_refused_naming_the_rule(string id, string command)
+    {
+        using var response = await _client.PostAsync($"/api/v1/sensors/{id}/{command}", null);
+
+        var message = await ApiAssertions.AssertFieldErrorAsync(response, "sensorId");
+        Assert.Contains("only of dots", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("{\"intervalSeconds\": 0}", "intervalSeconds")]
     [InlineData("{\"graceSeconds\": -1}", "graceSeconds")]
     [InlineData("{\"tags\": [\"bad tag\"]}", "tags")]
     [InlineData("{\"tags\": \"north\"}", "body")]
+    [InlineData("{\"intervalSeconds\": \"15\"}", "body")]
     [InlineData("not json", "body")]
     [InlineData("", "body")]
     public async Task Bad_settings_are_400_naming_the_field(string json, string field)

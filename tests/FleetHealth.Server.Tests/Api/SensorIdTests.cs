@@ -9,6 +9,8 @@ public sealed class SensorIdTests
     [InlineData("AA:BB:CC:DD:EE:FF")]
     [InlineData("3f2b9c1e-0d4a-4c8e-9a51-2f6d1b7e8c90")]
     [InlineData("bay_12.north")]
+    [InlineData(".a")]
+    [InlineData("a..")]
     public void Typical_ids_parse(string text)
     {
         Assert.True(SensorId.TryParse(text, out var id, out _));
@@ -26,5 +28,15 @@ public sealed class SensorIdTests
     {
         Assert.False(SensorId.TryParse(text, out _, out var error));
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("...")]
+    public void Ids_of_dots_only_are_refused_naming_the_rule(string text)
+    {
+        Assert.False(SensorId.TryParse(text, out _, out var error));
+        Assert.Contains("only of dots", error, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,8 @@
+using FleetHealth.Actors.Persistence;
 using FleetHealth.Database;
+using FleetHealth.Server.Fleet;
+using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Liveness;
 using FleetHealth.Testing;
 using Npgsql;
 
@@ -89,6 +93,105 @@ public sealed class MigratorTests(IsolatedDatabase db) : IClassFixture<IsolatedD
     public void Badly_named_migration_files_are_refused(string fileName)
     {
         Assert.Throws<InvalidOperationException>(() => Migration.FromFile(fileName, "SELECT 1"));
+    }
+
+    [Fact]
+    public async Task Migration_13_retires_sensors_whose_id_is_only_dots_in_their_journal()
+    {
+        await using var source = await NewSchemaAsync();
+        await new Migrator(source, MigrationSource.Embedded.Where(m => m.Version < 13).ToList()).MigrateAsync();
+        var serializer = SensorEventSerialization.Register(new EventSerializer());
+        var t0 = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+        SensorEvent[] heardThenSilent =
+        [
+            new SensorRegistered(t0),
+            new HeartbeatRecorded(t0, 1, null, ReportedStatus.Ok, null, null, null, null, false, 0, 0, false),
+            new StatusChanged(t0, LivenessStatus.Registered, LivenessStatus.Healthy, "first heartbeat"),
+            new StatusChanged(t0.AddMinutes(2), LivenessStatus.Healthy, LivenessStatus.Late, "silent for 2 min"),
+        ];
+        // As the old release stored them: events from a batch beat, or only a snapshot once compacted.
+        await AppendAsync(source, serializer, "sensor/..", heardThenSilent);
+        await AppendAsync(source, serializer, "sensor/a..", heardThenSilent);
+        await AppendAsync(source, serializer, "sensor/...", new SensorRegistered(t0), new StatusChanged(t0, LivenessStatus.Registered, LivenessStatus.Retired, "retired by an operator"));
+        var dead = heardThenSilent.Aggregate(SensorState.Unknown, (state, e) => state.Apply(e)).Apply(new StatusChanged(t0.AddDays(7), LivenessStatus.Late, LivenessStatus.Dead, "silent for 7 d"));
+        await ExecuteAsync(
+            source,
+            "INSERT INTO snapshots (persistence_id, sequence_nr, manifest, payload) VALUES ('sensor/.', 5, 'sensor.state.v1', $1)",
+            serializer.Serialize(dead, out _));
+        await ExecuteAsync(source, "INSERT INTO journal_deletions (persistence_id, deleted_to) VALUES ('sensor/.', 5)");
+
+        Assert.Equal([13], await new Migrator(source, MigrationSource.Embedded.Where(m => m.Version <= 13).ToList()).MigrateAsync());
+
+        var twoDots = await RecoverAsync(source, serializer, "sensor/..");
+        Assert.Equal((LivenessStatus.Retired, 5L), (twoDots.State.Status, twoDots.Highest));
+        Assert.NotNull(twoDots.State.RetiredAt);
+        Assert.Equal(LivenessStatus.Late, twoDots.Last!.From);
+        var oneDot = await RecoverAsync(source, serializer, "sensor/.");
+        Assert.Equal((LivenessStatus.Retired, 6L, LivenessStatus.Dead), (oneDot.State.Status, oneDot.Highest, oneDot.Last!.From));
+        var notOnlyDots = await RecoverAsync(source, serializer, "sensor/a..");
+        Assert.Equal((LivenessStatus.Late, 4L), (notOnlyDots.State.Status, notOnlyDots.Highest));
+        Assert.Equal(2L, (await RecoverAsync(source, serializer, "sensor/...")).Highest);
+    }
+
+    private static async Task AppendAsync(NpgsqlDataSource source, EventSerializer serializer, string persistenceId, params SensorEvent[] events)
+    {
+        for (var i = 0; i < events.Length; i++)
+        {
+            var payload = serializer.Serialize(events[i], out var manifest);
+            await ExecuteAsync(
+                source,
+                "INSERT INTO journal (persistence_id, sequence_nr, manifest, payload) VALUES ($1, $2, $3, $4)",
+                persistenceId,
+                (long)(i + 1),
+                manifest,
+                payload);
+        }
+    }
+
+    /// <summary>The stream's state as its actor recovers it: the newest snapshot, then the events after it.</summary>
+    private static async Task<(SensorState State, long Highest, StatusChanged? Last)> RecoverAsync(NpgsqlDataSource source, EventSerializer serializer, string persistenceId)
+    {
+        var state = SensorState.Unknown;
+        long from = 0;
+        await using (var snapshot = source.CreateCommand("SELECT sequence_nr, manifest, payload FROM snapshots WHERE persistence_id = $1 ORDER BY sequence_nr DESC LIMIT 1"))
+        {
+            snapshot.Parameters.Add(new NpgsqlParameter { Value = persistenceId });
+            await using var reader = await snapshot.ExecuteReaderAsync();
+            if (await reader.ReadAsync())
+            {
+                from = reader.GetInt64(0);
+                state = (SensorState)serializer.Deserialize(reader.GetString(1), reader.GetFieldValue<byte[]>(2));
+            }
+        }
+
+        StatusChanged? last = null;
+        var highest = from;
+        await using var events = source.CreateCommand("SELECT sequence_nr, manifest, payload FROM journal WHERE persistence_id = $1 AND sequence_nr > $2 ORDER BY sequence_nr");
+        events.Parameters.Add(new NpgsqlParameter { Value = persistenceId });
+        events.Parameters.Add(new NpgsqlParameter { Value = from });
+        await using (var reader = await events.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                highest = reader.GetInt64(0);
+                var e = (SensorEvent)serializer.Deserialize(reader.GetString(1), reader.GetFieldValue<byte[]>(2));
+                last = e as StatusChanged ?? last;
+                state = state.Apply(e);
+            }
+        }
+
+        return (state, highest, last);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource source, string sql, params object[] values)
+    {
+        await using var command = source.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<NpgsqlDataSource> NewSchemaAsync()

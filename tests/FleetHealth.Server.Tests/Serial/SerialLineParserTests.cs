@@ -138,6 +138,10 @@ public class SerialLineParserTests
     [InlineData("HB s1 s2", "key=value")]
     [InlineData("{\"sensorId\":", "JSON")]
     [InlineData("{\"sensorId\":\"s1\",\"sequence\":\"one\"}", "JSON")]
+    [InlineData("{\"sensorId\":\"s1\",\"sequence\":\"5\"}", "sequence must be a JSON number")]
+    [InlineData("{\"sensorId\":\"s1\",\"battery\":\"50\"}", "battery must be a JSON number")]
+    [InlineData("{\"sensorId\":5}", "sensorId must be a JSON string")]
+    [InlineData("{\"sensorId\":\"s1\",\"sentAt\":\"2026-11-23T12:00:00\"}", "sentAt must be an ISO 8601 time with an offset")]
     public void Each_malformed_field_is_refused_and_named(string line, string named)
     {
         var parsed = Parse(line);
@@ -157,6 +161,9 @@ public class SerialLineParserTests
     [InlineData("{\"sequence\":1}", "DefaultSensorId")]
     [InlineData("{\"sensorId\":\"s1\",\"battery\":300}", "battery")]
     [InlineData("{\"sensorId\":\"\"}", "empty")]
+    [InlineData("HB ..", "only of dots")]
+    [InlineData("HB . seq=1", "only of dots")]
+    [InlineData("{\"sensorId\":\"..\"}", "only of dots")]
     public void Each_field_out_of_bounds_is_invalid_as_over_http(string line, string named)
     {
         var parsed = Parse(line);
