@@ -1,10 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using FleetHealth.Actors;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Tests.Auth;
 using FleetHealth.Server.Tests.Hosting;
 using FleetHealth.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -60,8 +62,8 @@ public sealed class StorageOutageLoggingTests(CuttableStorageFactory factory) : 
             Assert.NotEqual(System.Net.HttpStatusCode.OK, during.StatusCode);
         }
 
-        await Eventually.Until(() => Task.FromResult(Count("actor recoveries failed")),
-            failed => failed > 0, TimeSpan.FromSeconds(30), "recoveries fail during the outage");
+        var actors = factory.Services.GetRequiredService<ActorSystem>();
+        await Eventually.Until(() => Task.FromResult(actors.Failures), failed => failed > 0, TimeSpan.FromSeconds(30), "recoveries fail during the outage");
         factory.Proxy.Heal();
         await Eventually.Until(() => Task.FromResult(Count("Storage reachable again")), n => n > 0, TimeSpan.FromSeconds(30), "the end of the outage is logged");
 
