@@ -11,9 +11,11 @@
 # FLEETHEALTH_NODES        server nodes sharing the fleet as a cluster (default 1); node i listens on
 #                          FLEETHEALTH_PORT + i - 1, and the simulator spreads its beats over all of them
 # FLEETHEALTH_SIM_SENSORS  simulated sensors (default 300; 0 for none)
+# FLEETHEALTH_KEEP_LOGS    earlier runs' logs kept beside each log (server.log.1 newest; default 5)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
+. scripts/lib/rotate-logs.sh
 port="${FLEETHEALTH_PORT:-8080}"
 nodes="${FLEETHEALTH_NODES:-1}"
 sensors="${FLEETHEALTH_SIM_SENSORS:-300}"
@@ -46,6 +48,7 @@ echo "building (dashboard, server, simulator)…" >&2
 if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
   (cd frontend && npm install --no-audit --no-fund --loglevel=error) >&2  # not npm ci: see .ci/run
 fi
+rotate_log "$state/frontend-build.log"; rotate_log "$state/build.log"
 (cd frontend && npm run --silent build) >"$state/frontend-build.log" 2>&1 || { cat "$state/frontend-build.log" >&2; exit 1; }
 for project in FleetHealth.Server FleetHealth.Simulator; do
   dotnet build "backend/$project" -c Release --nologo -v quiet >"$state/build.log" 2>&1 || { cat "$state/build.log" >&2; exit 1; }
@@ -69,6 +72,7 @@ urls=()
 for ((i = 1; i <= nodes; i++)); do
   node_port=$((port + i - 1))
   log="$state/server.log"; [ "$nodes" -gt 1 ] && log="$state/server-node$i.log"
+  rotate_log "$log"
   Database__ConnectionString="$db" Dashboard__Root="$repo/frontend/dist" \
     Liveness__DefaultIntervalSeconds=10 Liveness__DefaultGraceSeconds=5 \
     Cluster__NodeId="node$i" Cluster__Secret="$secret" \
@@ -136,6 +140,7 @@ echo "database: $db"
 
 if [ "$sensors" -gt 0 ]; then
   # The key travels in the environment, not on the command line (other users can list those).
+  rotate_log "$state/simulator.log"
   FLEETHEALTH_INGEST_KEY="$FLEETHEALTH_INGEST_KEY" \
   dotnet "$repo/backend/FleetHealth.Simulator/bin/Release/net10.0/FleetHealth.Simulator.dll" \
     --url "$(IFS=,; echo "${urls[*]}")" --sensors "$sensors" --interval 10s --queue-dir "$state/sim-queue" \

@@ -36,6 +36,7 @@ public sealed partial class ActorSystem : IAsyncDisposable
 
         _loggerFactory = Settings.LoggerFactory ?? NullLoggerFactory.Instance;
         Logger = _loggerFactory.CreateLogger("FleetHealth.Actors.ActorSystem");
+        StorageOutages = Settings.StorageOutages ?? new Persistence.StorageOutageLog(_loggerFactory.CreateLogger("FleetHealth.Storage"), Settings.Clock);
         Wheel = new TimingWheel(Settings.Clock, Settings.TimerTick, Settings.TimerWheelSize);
         Recoveries = new Persistence.RecoveryScheduler(this, Settings.MaxConcurrentRecoveries, Settings.RecoveryBatchSize);
         StartPassivation();
@@ -53,6 +54,8 @@ public sealed partial class ActorSystem : IAsyncDisposable
     internal TimingWheel Wheel { get; }
 
     internal ILogger Logger { get; }
+
+    internal Persistence.StorageOutageLog StorageOutages { get; }
 
     internal Persistence.RecoveryScheduler Recoveries { get; }
 

@@ -38,4 +38,10 @@ public sealed record ActorSystemSettings
 
     /// <summary>Logs failures, restarts and dead letters.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Where recoveries and persists that fail because storage is unreachable are reported (one line
+    /// per outage instead of one per actor); share it with the journal. Null: the system makes its own.
+    /// </summary>
+    public StorageOutageLog? StorageOutages { get; init; }
 }

@@ -17,6 +17,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _connections = [];
     private readonly Task _accepting;
     private TaskCompletionSource _open = Open();
+    private volatile bool _refusing;
 
     private TcpProxy(IPEndPoint target)
     {
@@ -46,11 +47,26 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>The held bytes go through, and everything after them.</summary>
+    /// <summary>
+    /// As when the server goes down: every connection is closed now, and new ones are closed as soon
+    /// as they arrive (both ends are told at once, unlike <see cref="BlackHole"/>), until <see cref="Heal"/>.
+    /// </summary>
+    public void Refuse()
+    {
+        lock (_connections)
+        {
+            _refusing = true;
+            _connections.ForEach(c => c.Dispose());
+            _connections.Clear();
+        }
+    }
+
+    /// <summary>The held bytes go through, and everything after them; new connections are let through again.</summary>
     public void Heal()
     {
         lock (_connections)
         {
+            _refusing = false;
             Volatile.Read(ref _open).TrySetResult();
         }
     }
@@ -99,6 +115,12 @@ public sealed class TcpProxy : IAsyncDisposable
         using var outbound = new TcpClient();
         lock (_connections)
         {
+            if (_refusing)
+            {
+                inbound.Dispose();
+                return;
+            }
+
             _connections.Add(inbound);
             _connections.Add(outbound);
         }

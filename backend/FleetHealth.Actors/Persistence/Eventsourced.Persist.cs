@@ -51,10 +51,16 @@ public abstract partial class Eventsourced
 
     /// <summary>
     /// Called when a write failed (journal error or a conflict with another writer). The actor stops
-    /// right after; the default logs the error.
+    /// right after; the default logs the error, or only counts it while storage is unreachable
+    /// (<see cref="StorageOutageLog"/>).
     /// </summary>
-    protected virtual void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
-        Log.LogError(cause, "Persist of event {SequenceNr} ({EventType}) of {PersistenceId} failed; stopping the actor", sequenceNr, @event.GetType().Name, PersistenceId);
+    protected virtual void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        if (!System.StorageOutages.Failed("actor persists refused", cause))
+        {
+            Log.LogError(cause, "Persist of event {SequenceNr} ({EventType}) of {PersistenceId} failed; stopping the actor", sequenceNr, @event.GetType().Name, PersistenceId);
+        }
+    }
 
     private void FlushPendingWrites()
     {

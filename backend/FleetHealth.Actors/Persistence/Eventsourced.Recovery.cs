@@ -39,6 +39,7 @@ public abstract partial class Eventsourced
             return;
         }
 
+        batch[0].Actor.System.StorageOutages.Succeeded();
         foreach (var (actor, persistenceId) in batch)
         {
             actor.Cell.Post(new Envelope(Deserialize(actor, journaling.Serializer, snapshots.GetValueOrDefault(persistenceId), streams[persistenceId]), null));
@@ -98,7 +99,11 @@ public abstract partial class Eventsourced
 
     private void FailRecovery(Exception exception)
     {
-        Log.LogError(exception, "Recovery of {PersistenceId} failed; stopping the actor", PersistenceId);
+        if (!System.StorageOutages.Failed("actor recoveries failed", exception))
+        {
+            Log.LogError(exception, "Recovery of {PersistenceId} failed; stopping the actor", PersistenceId);
+        }
+
         System.CountFailure(exception);
         Cell.Terminate(StopReason.Failed);
     }

@@ -22,7 +22,7 @@ public abstract partial class Eventsourced
     /// <summary>Called on the actor's turn when a snapshot save finished; <paramref name="error"/> is null on success. Default: logs failures.</summary>
     protected virtual void OnSnapshotSaved(long sequenceNr, Exception? error)
     {
-        if (error is not null)
+        if (error is not null && !System.StorageOutages.Failed("snapshots failed", error))
         {
             Log.LogWarning(error, "Snapshot {SequenceNr} of {PersistenceId} failed", sequenceNr, PersistenceId);
         }

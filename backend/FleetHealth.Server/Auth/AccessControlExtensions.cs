@@ -21,6 +21,7 @@ internal static class AccessControlExtensions
         builder.Services.AddSingleton<Passwords>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddSingleton<OwnPasswordChange>();
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, IngestKeyAuthenticationHandler>(IngestKeyAuthenticationHandler.SchemeName, null);

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetHealth.Server.Auth;
 
-/// <summary><c>/api/v1/auth</c>: operators sign in (a session cookie), see who they are, sign out.</summary>
+/// <summary><c>/api/v1/auth</c>: operators sign in (a session cookie), see who they are, change their own password, sign out.</summary>
 public static class AuthApi
 {
     /// <summary>A sign-in body is a user name and a password: a few hundred bytes; more is refused unread.</summary>
@@ -18,6 +18,7 @@ public static class AuthApi
         group.MapPost("/login", LoginAsync).AllowAnonymous();
         group.MapPost("/logout", LogoutAsync).AllowAnonymous();
         group.MapGet("/me", Me);
+        group.MapPost("/password", OwnPasswordApi.ChangeAsync);
         return group;
     }
 
@@ -82,10 +83,11 @@ public static class AuthApi
     internal static Ok<CurrentOperator> Me(ClaimsPrincipal user) =>
         TypedResults.Ok(new CurrentOperator(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!));
 
-    private static ProblemHttpResult Throttled(HttpContext context, TimeSpan retryAfter)
+    /// <summary>429 with Retry-After: the answer of a throttled sign-in or password check.</summary>
+    internal static ProblemHttpResult Throttled(HttpContext context, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem($"Too many failed sign-ins; try again in {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts");
+        return TypedResults.Problem($"Too many failed password checks; try again in {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts");
     }
 }

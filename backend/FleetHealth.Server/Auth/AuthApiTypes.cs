@@ -3,6 +3,9 @@ namespace FleetHealth.Server.Auth;
 /// <summary>Body of <c>POST /api/v1/auth/login</c>.</summary>
 public sealed record LoginBody(string? User, string? Password);
 
+/// <summary>Body of <c>POST /api/v1/auth/password</c>: a signed-in operator changes their own password.</summary>
+public sealed record OwnPasswordBody(string? CurrentPassword, string? NewPassword);
+
 /// <summary>Who is signed in: the answer of sign-in and of <c>GET /api/v1/auth/me</c>.</summary>
 public sealed record CurrentOperator(string User, string Role);
 

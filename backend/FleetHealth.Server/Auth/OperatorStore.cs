@@ -6,8 +6,11 @@ namespace FleetHealth.Server.Auth;
 public sealed record OperatorAccount(
     long Id, string UserName, string Role, string PasswordHash, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? DisabledAt);
 
-/// <summary>What an admin may change on an operator; null fields stay as they are.</summary>
-public sealed record OperatorChange(string? Role = null, string? PasswordHash = null, bool? Disabled = null);
+/// <summary>
+/// What an admin may change on an operator; null fields stay as they are. <see cref="KeepSession"/>
+/// (a session token hash) survives a new password: the operator changing their own stays signed in there.
+/// </summary>
+public sealed record OperatorChange(string? Role = null, string? PasswordHash = null, bool? Disabled = null, byte[]? KeepSession = null);
 
 /// <summary>How an <see cref="OperatorStore.UpdateAsync"/> ended.</summary>
 public enum OperatorUpdate
@@ -63,7 +66,7 @@ public sealed class OperatorStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Applies <paramref name="change"/> in one transaction. A new password or disabling ends the
-    /// operator's sessions; a role change takes effect on their next request (roles are read per
+    /// operator's sessions (a new password: all but <see cref="OperatorChange.KeepSession"/>); a role change takes effect on their next request (roles are read per
     /// request). The enabled admins are locked first, so two admins demoting each other at once
     /// cannot both succeed and leave none.
     /// </summary>
@@ -116,11 +119,13 @@ public sealed class OperatorStore(NpgsqlDataSource dataSource)
             updated = Read(reader);
         }
 
-        if (change.PasswordHash is not null || change.Disabled is true)
+        if (change.Disabled is true)
         {
-            await using var endSessions = new NpgsqlCommand("DELETE FROM operator_sessions WHERE operator_id = $1", connection, transaction);
-            endSessions.Parameters.Add(new NpgsqlParameter<long> { TypedValue = current.Id });
-            await endSessions.ExecuteNonQueryAsync(cancellationToken);
+            await SessionStore.EndSessionsAsync(connection, transaction, current.Id, except: null, cancellationToken);
+        }
+        else if (change.PasswordHash is not null)
+        {
+            await SessionStore.EndSessionsAsync(connection, transaction, current.Id, change.KeepSession, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

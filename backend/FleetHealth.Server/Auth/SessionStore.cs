@@ -66,6 +66,19 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Ends every session of the operator except <paramref name="except"/> (a token hash; null: all), inside
+    /// the caller's transaction, so that the change that ends them (a new password, disabling) and the
+    /// ending commit together.
+    /// </summary>
+    public static async Task EndSessionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long operatorId, byte[]? except, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("DELETE FROM operator_sessions WHERE operator_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = operatorId });
+        command.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = except, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task DeleteAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("DELETE FROM operator_sessions WHERE token_hash = $1");

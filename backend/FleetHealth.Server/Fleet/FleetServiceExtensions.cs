@@ -49,7 +49,8 @@ internal static class FleetServiceExtensions
         builder.Services.AddSingleton(sp => new PostgresJournal(
             sp.GetRequiredKeyedService<NpgsqlDataSource>(JournalSessions),
             new PostgresJournalOptions { BeforeBatch = sp.GetRequiredService<JournalFencing>().CheckAsync },
-            sp.GetRequiredService<ILogger<PostgresJournal>>()));
+            sp.GetRequiredService<ILogger<PostgresJournal>>(),
+            sp.GetRequiredService<StorageOutageLog>()));
         builder.Services.AddSingleton(sp => new ActorSystem("fleethealth", new ActorSystemSettings
         {
             Clock = sp.GetRequiredService<TimeProvider>(),
@@ -57,6 +58,7 @@ internal static class FleetServiceExtensions
             SnapshotStore = new PostgresSnapshotStore(sp.GetRequiredService<NpgsqlDataSource>()),
             Serializer = sp.GetRequiredService<EventSerializer>(),
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            StorageOutages = sp.GetRequiredService<StorageOutageLog>(),
         }));
         builder.Services.AddSingleton(sp => FleetPolicy.AwaitingTags(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LivenessOptions>>().Value.ToPolicy()));
         builder.Services.AddSingleton<SensorFleet>();

@@ -47,6 +47,7 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(PongMessage))]
 [JsonSerializable(typeof(LoginBody))]
 [JsonSerializable(typeof(CurrentOperator))]
+[JsonSerializable(typeof(OwnPasswordBody))]
 [JsonSerializable(typeof(OperatorList))]
 [JsonSerializable(typeof(OperatorView))]
 [JsonSerializable(typeof(NewOperatorBody))]

@@ -20,6 +20,7 @@ public static class FleetHealthHostingExtensions
     /// <summary>Registers everything the server needs; options are validated at start, not at first use.</summary>
     public static WebApplicationBuilder AddFleetHealth(this WebApplicationBuilder builder)
     {
+        builder.AddConsoleLogFormat();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.AddStorage();

@@ -1,3 +1,4 @@
+using FleetHealth.Actors.Persistence;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ internal sealed partial class IngestKeyRefreshService(
     IngestKeyCache cache,
     DatabaseReadiness readiness,
     IOptions<IngestOptions> options,
+    StorageOutageLog outages,
     ILogger<IngestKeyRefreshService> logger) : BackgroundService, IChangeFeedSubscriber
 {
     /// <summary>The channel of db/migrations/0006_auth.sql.</summary>
@@ -41,11 +43,16 @@ internal sealed partial class IngestKeyRefreshService(
             try
             {
                 await cache.ReloadAsync(stoppingToken);
+                outages.Succeeded();
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
                 // Keep the last good copy: keys cannot be revoked while the database is unreachable either.
-                LogReloadFailed(e.Message);
+                if (!outages.Failed("ingest-key reloads failed", e))
+                {
+                    LogReloadFailed(e.Message);
+                }
+
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -33,6 +33,7 @@ internal sealed partial class JournalCompaction(
     DatabaseReadiness readiness,
     IOptions<CompactionOptions> options,
     HeartbeatRetention retention,
+    StorageOutageLog outages,
     ILogger<JournalCompaction> logger) : BackgroundService
 {
     /// <summary>Advisory lock shared by compaction (try, per batch) and the rebuild (waits, for its transaction).</summary>
@@ -109,7 +110,11 @@ internal sealed partial class JournalCompaction(
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
-                LogFailed(e);
+                if (!outages.Failed("journal compactions failed", e))
+                {
+                    LogFailed(e);
+                }
+
             }
 
             await Task.Delay(TimeSpan.FromSeconds(options.Value.PeriodSeconds), stoppingToken);

@@ -1,3 +1,4 @@
+using FleetHealth.Actors.Persistence;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Storage;
@@ -20,6 +21,7 @@ internal sealed partial class ReadModelProjection(
     HeartbeatRetention retention,
     IOptions<ProjectionOptions> options,
     TimeProvider clock,
+    StorageOutageLog outages,
     ILogger<ReadModelProjection> logger) : BackgroundService
 {
     private const long LeaderLockKey = 0x46485052_4F4A4543; // "FHPROJEC"
@@ -39,6 +41,7 @@ internal sealed partial class ReadModelProjection(
             try
             {
                 await using var leadership = await dataSource.OpenConnectionAsync(stoppingToken);
+                outages.Succeeded();
                 if (!await TryLeadAsync(leadership, stoppingToken))
                 {
                     _status = _status with { Leader = false };
@@ -57,7 +60,11 @@ internal sealed partial class ReadModelProjection(
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
             {
                 _status = _status with { LastError = e.Message };
-                LogFailed(e);
+                if (!outages.Failed("read-model projection attempts failed", e))
+                {
+                    LogFailed(e);
+                }
+
                 await Task.Delay(backoff, clock, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }

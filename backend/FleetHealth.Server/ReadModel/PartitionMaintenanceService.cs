@@ -1,3 +1,4 @@
+using FleetHealth.Actors.Persistence;
 using FleetHealth.Server.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,6 +11,7 @@ internal sealed partial class PartitionMaintenanceService(
     DatabaseReadiness readiness,
     IOptions<ReadModelOptions> options,
     TimeProvider clock,
+    StorageOutageLog outages,
     ILogger<PartitionMaintenanceService> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromHours(1);
@@ -23,12 +25,13 @@ internal sealed partial class PartitionMaintenanceService(
             try
             {
                 var (created, dropped) = await partitions.MaintainAsync(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), options.Value, stoppingToken);
+                outages.Succeeded();
                 if (created + dropped > 0)
                 {
                     LogMaintained(created, dropped);
                 }
             }
-            catch (NpgsqlException e)
+            catch (NpgsqlException e) when (!outages.Failed("partition maintenance runs failed", e))
             {
                 LogFailed(e);
             }

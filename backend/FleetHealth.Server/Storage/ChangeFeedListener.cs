@@ -1,3 +1,4 @@
+using FleetHealth.Actors.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -15,6 +16,7 @@ internal sealed partial class ChangeFeedListener(
     IEnumerable<IChangeFeedSubscriber> subscribers,
     DatabaseReadiness readiness,
     IOptions<DatabaseOptions> database,
+    StorageOutageLog outages,
     ILogger<ChangeFeedListener> logger) : BackgroundService
 {
     public const string ApplicationName = "fleethealth-live";
@@ -70,6 +72,7 @@ internal sealed partial class ChangeFeedListener(
                     subscriber.OnListening();
                 }
 
+                outages.Succeeded();
                 backoff = TimeSpan.FromMilliseconds(200);
                 while (true)
                 {
@@ -92,7 +95,11 @@ internal sealed partial class ChangeFeedListener(
                     subscriber.OnLost();
                 }
 
-                LogLost(e.Message, backoff);
+                if (!outages.Failed("change-feed reconnects failed", e))
+                {
+                    LogLost(e.Message, backoff);
+                }
+
                 try
                 {
                     await Task.Delay(backoff, stoppingToken);

@@ -1,3 +1,4 @@
+using FleetHealth.Actors.Persistence;
 using FleetHealth.Database;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -32,6 +33,9 @@ internal static class StorageServiceExtensions
         builder.Services.AddSingleton(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), MigrationSource.Embedded, sp.GetRequiredService<ILogger<Migrator>>()));
         builder.Services.AddSingleton<DatabaseReadiness>();
+        // One per node: every storage user reports its failures here, so an outage is logged once.
+        builder.Services.AddSingleton(sp => new StorageOutageLog(
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("FleetHealth.Storage"), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<MigrationService>();
         builder.Services.AddHostedService<ChangeFeedListener>();
     }

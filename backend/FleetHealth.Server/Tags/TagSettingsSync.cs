@@ -1,3 +1,4 @@
+using FleetHealth.Actors.Persistence;
 using System.Threading.Channels;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Storage;
@@ -16,6 +17,7 @@ internal sealed partial class TagSettingsSync(
     TagStore store,
     SensorFleet fleet,
     DatabaseReadiness readiness,
+    StorageOutageLog outages,
     ILogger<TagSettingsSync> logger) : BackgroundService, IChangeFeedSubscriber
 {
     /// <summary>The channel of db/migrations/0007_tag_settings.sql.</summary>
@@ -75,7 +77,11 @@ internal sealed partial class TagSettingsSync(
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
-                LogFailed(e, backoff);
+                if (!outages.Failed("tag-settings loads failed", e))
+                {
+                    LogFailed(e, backoff);
+                }
+
                 await Task.Delay(backoff, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                 Request();

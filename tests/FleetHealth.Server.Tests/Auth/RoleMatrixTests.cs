@@ -31,6 +31,7 @@ public sealed class RoleMatrixTests(FleetHealthFactory factory) : IClassFixture<
         { "GET", "/ws", null, OperatorRoles.Viewer },
         { "GET", "/api/v1/serial/ports", null, OperatorRoles.Viewer },
         { "GET", "/api/v1/auth/me", null, OperatorRoles.Viewer },
+        { "POST", "/api/v1/auth/password", "{}", OperatorRoles.Viewer },
         { "GET", "/api/v1/tags", null, OperatorRoles.Viewer },
         { "GET", "/api/v1/tags/matrix-tag", null, OperatorRoles.Viewer },
         { "PUT", "/api/v1/tags/matrix-tag/settings", "{\"intervalSeconds\": 0}", OperatorRoles.Operator },

@@ -243,6 +243,7 @@ public sealed class ReadModelProjectionTests(MigratedDatabase db) : IClassFixtur
             new HeartbeatRetention(Microsoft.Extensions.Options.Options.Create(new ReadModelOptions { HeartbeatRetentionDays = 3650 }), TimeProvider.System),
             Microsoft.Extensions.Options.Options.Create(new ProjectionOptions { BatchSize = batchSize, IdlePollMilliseconds = 10, GapTimeoutMilliseconds = gapTimeoutMs, GapRecheckMilliseconds = 50, GapRetentionSeconds = gapRetentionSeconds }),
             TimeProvider.System,
+            new StorageOutageLog(NullLogger.Instance, TimeProvider.System),
             NullLogger<ReadModelProjection>.Instance);
         await projection.StartAsync(CancellationToken.None);
         return new RunningProjection(projection);

@@ -46,6 +46,8 @@ public sealed partial class PostgresJournal
                 await transaction.CommitAsync().ConfigureAwait(false);
                 CompleteAll(remaining);
             }
+
+            _outages?.Succeeded();
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -54,7 +56,11 @@ public sealed partial class PostgresJournal
         }
         catch (Exception exception)
         {
-            _logger.LogError(exception, "Journal batch of {Events} events failed", events);
+            if (_outages?.Failed("journal batches failed", exception) != true)
+            {
+                _logger.LogError(exception, "Journal batch of {Events} events failed", events);
+            }
+
             await ResetConnectionAsync().ConfigureAwait(false);
             foreach (var pending in batch)
             {
@@ -96,7 +102,11 @@ public sealed partial class PostgresJournal
         }
         catch (Exception exception)
         {
-            _logger.LogError(exception, "Journal batch retry failed");
+            if (_outages?.Failed("journal batches failed", exception) != true)
+            {
+                _logger.LogError(exception, "Journal batch retry failed");
+            }
+
             await ResetConnectionAsync().ConfigureAwait(false);
             foreach (var pending in batch)
             {

@@ -18,13 +18,19 @@ public sealed partial class PostgresJournal : IJournal, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresJournalOptions _options;
     private readonly ILogger _logger;
+    private readonly StorageOutageLog? _outages;
     private readonly Channel<PendingWrite> _queue;
     private readonly Task _writer;
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Starts the writer loop.</summary>
-    public PostgresJournal(NpgsqlDataSource dataSource, PostgresJournalOptions? options = null, ILogger<PostgresJournal>? logger = null)
+    /// <param name="dataSource">Where the journal is.</param>
+    /// <param name="options">Batching and the precondition of each batch.</param>
+    /// <param name="logger">Failures of batches.</param>
+    /// <param name="outages">Where batches failing because storage is unreachable are reported instead of logged one by one.</param>
+    public PostgresJournal(NpgsqlDataSource dataSource, PostgresJournalOptions? options = null, ILogger<PostgresJournal>? logger = null, StorageOutageLog? outages = null)
     {
+        _outages = outages;
         _dataSource = dataSource;
         _options = options ?? new PostgresJournalOptions();
         _logger = logger ?? (ILogger)NullLogger.Instance;
