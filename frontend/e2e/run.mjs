@@ -292,6 +292,29 @@ try {
     if ((await page.textContent('[data-testid=current-role]')).trim() !== 'operator') throw new Error('the new operator has another role');
   });
 
+  await journey('an operator changes their own password from the header, which ends their other sessions', null, async (page) => {
+    const changer = { user: 'e2e-changer', password: 'changer passphrase 1' };
+    const created = await asAdmin('/api/v1/operators', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...changer, role: 'viewer' }) });
+    if (created.status !== 201) throw new Error(`creating the operator answered ${created.status}`);
+    const elsewhere = await operatorFetch(base, changer);
+    await signIn(page, changer);
+    await page.click('[data-testid=change-password]');
+    await page.fill('[data-testid=password-current]', 'not my password');
+    await page.fill('[data-testid=password-new]', 'changer passphrase 2');
+    await page.fill('[data-testid=password-confirm]', 'changer passphrase 2');
+    await page.click('[data-testid=password-submit]');
+    await until(async () => (await page.textContent('[data-testid=password-error]'))?.includes('current password is wrong'), 'the wrong current password refused');
+    await page.fill('[data-testid=password-current]', changer.password);
+    await page.click('[data-testid=password-submit]');
+    await page.waitForSelector('[data-testid=password-notice]');
+    const other = (await elsewhere('/api/v1/auth/me')).status;
+    if (other !== 401) throw new Error(`the other session answered ${other} after the change`);
+    const own = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
+    if (own !== 200) throw new Error(`the changing session answered ${own}`);
+    await page.click('[data-testid=logout]');
+    await signIn(page, { ...changer, password: 'changer passphrase 2' });
+  });
+
   await journey('a dashboard whose operator is disabled is cut off by the server and goes back to sign-in', null, async (page) => {
     const leaver = { user: 'e2e-leaver', password: 'leaver passphrase 1' };
     const created = await asAdmin('/api/v1/operators', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...leaver, role: 'viewer' }) });

@@ -38,7 +38,7 @@ export function Dashboard({ operator, onSignOut }: { operator: CurrentOperator; 
           {isAdmin(operator.role) && <NavLink route={route} page="admin" path="/admin" label="Admin" />}
         </nav>
         <ConnectionIndicator status={status} feed={fleet.feed} synced={fleet.synced} />
-        <UserMenu operator={operator} onSignOut={onSignOut} />
+        <UserMenu apiBase={env.apiBase} operator={operator} onSignOut={onSignOut} />
       </header>
       <main>
         {route.page === 'fleet' && <FleetPage apiBase={env.apiBase} fleet={fleet} filter={filter} onFilter={changeFilter} onOpen={open} />}

@@ -39,11 +39,14 @@ export type SignInResult = { ok: true; operator: CurrentOperator } | { ok: false
 /** What to tell someone whose sign-in failed; never which of name or password was wrong. */
 export function signInFailure(status: number, body: unknown, retryAfter: string | null): string {
   if (status === 401) return 'Wrong user name or password.';
-  if (status === 429) {
-    const seconds = Number(retryAfter);
-    return Number.isFinite(seconds) && seconds > 0 ? `Too many failed attempts; try again in ${seconds} s.` : 'Too many failed attempts; try again later.';
-  }
+  if (status === 429) return throttledMessage(retryAfter);
   return problemMessage(status, body);
+}
+
+/** A 429 from a password check (sign-in or a password change: they share one throttle). */
+export function throttledMessage(retryAfter: string | null): string {
+  const seconds = Number(retryAfter);
+  return Number.isFinite(seconds) && seconds > 0 ? `Too many failed attempts; try again in ${seconds} s.` : 'Too many failed attempts; try again later.';
 }
 
 export async function signIn(apiBase: string, user: string, password: string): Promise<SignInResult> {
