@@ -6,13 +6,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   esbuild: { jsx: 'automatic' },
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  // The server refuses writes and websockets from origins it does not trust, and the dev server's
+  // page is one: start the server with Auth__AllowedOrigins__0=http://localhost:5173. (The proxy
+  // keeps the browser's Origin: rewriting it would let any page on this host act through it.)
   server: {
     proxy: {
       '/api': 'http://127.0.0.1:8080',
       '/healthz': 'http://127.0.0.1:8080',
       '/readyz': 'http://127.0.0.1:8080',
-      // The server refuses cross-origin websockets; the dev proxy presents the server's own origin.
-      '/ws': { target: 'ws://127.0.0.1:8080', ws: true, configure: (proxy) => proxy.on('proxyReqWs', (req) => req.setHeader('origin', 'http://127.0.0.1:8080')) },
+      '/ws': { target: 'ws://127.0.0.1:8080', ws: true },
     },
   },
   build: { outDir: 'dist', emptyOutDir: true },

@@ -22,6 +22,7 @@ if (command is not null)
     return await command.RunAsync(app.Services);
 }
 
+app.UseBrowserSecurityHeaders();
 app.UseStatusCodePages();
 app.UseAccessControl();
 app.MapHealthApi();

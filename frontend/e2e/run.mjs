@@ -7,8 +7,10 @@
 //   FLEETHEALTH_DB   Npgsql connection string of a role that may CREATE DATABASE (scripts/test.sh sets it)
 //   FLEETHEALTH_SERVER_DLL   the built FleetHealth.Server.dll (default: backend/…/bin/Debug, then Release)
 //   CHROMIUM         the browser (default /usr/bin/chromium); never downloaded
+//   FLEETHEALTH_E2E_ONLY   run only the journeys whose name contains one of these |-separated texts (setup always runs)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -43,19 +45,29 @@ const killServer = async () => { await server?.kill(); };
 
 const results = [];
 const pageErrors = [];
+// Content security policy violations on the dashboard's own pages, as the page reports them
+// (securitypolicyviolation events, through a binding that outlives navigations) and as chromium
+// logs them to the console; pages of other origins (the hostile ones below) are not counted.
+const cspViolations = [];
+const onDashboard = (url) => url.startsWith(base + '/') && !url.startsWith(base + '/api/');
 let context = null;
+const only = (process.env.FLEETHEALTH_E2E_ONLY ?? '').split('|');
 
 /**
  * One journey: a fresh page without cookies, signed in as `who` through the login form (unless
  * `who` is null: the journey signs in itself), then `fn(page)`. The page is closed afterwards.
  */
 async function journey(name, who, fn) {
+  if (!only.some((text) => name.includes(text))) return;
   const started = Date.now();
   let page = null;
   try {
     await context.clearCookies();
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
+    page.on('console', (m) => {
+      if (/content security policy/i.test(m.text()) && onDashboard(page.url())) cspViolations.push(`${name}: ${m.text()}`);
+    });
     page.setDefaultTimeout(10000);
     await page.goto(base + '/');
     if (who) await signIn(page, who);
@@ -72,6 +84,26 @@ async function journey(name, who, fn) {
 }
 
 let base = '';
+
+/**
+ * Serves `html` from another origin (a new loopback port: the same site as the dashboard, so
+ * SameSite=Strict lets the browser send the session cookie), opens it in a page of the same
+ * browser (blank: `fn` navigates it, so it can listen first) and runs `fn(page, url)`; the page
+ * and the server are closed afterwards.
+ */
+async function withHostilePage(html, fn) {
+  const hostile = createServer((_, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(`<!doctype html><title>hostile</title>${html}`); });
+  const port = await freePort();
+  await new Promise((r) => hostile.listen(port, '127.0.0.1', r));
+  const page = await context.newPage();
+  try {
+    await fn(page, `http://127.0.0.1:${port}/`);
+  } finally {
+    await page.close().catch(() => {});
+    hostile.closeAllConnections();
+    await new Promise((r) => hostile.close(r));
+  }
+}
 
 const started = Date.now();
 let chromium = null;
@@ -111,6 +143,12 @@ try {
 
   chromium = await launchChromium();
   context = chromium.context;
+  await context.exposeBinding('__reportCspViolation', ({ page }, text) => { if (onDashboard(page.url())) cspViolations.push(text); });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} on ${e.documentURI}`);
+    });
+  });
   const rowCount = async (page) => Number((await page.textContent('[data-testid=row-count]')).replace(/[^0-9]/g, ''));
 
   await journey('a wrong password is refused and nothing of the fleet shows', null, async (page) => {
@@ -126,6 +164,60 @@ try {
     await page.waitForSelector('[data-testid=login-form]');
     const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
     if (me !== 401) throw new Error(`after signing out /me answered ${me}`);
+  });
+
+  await journey('the dashboard runs under its content security policy and refuses to be framed', null, async (page) => {
+    const response = await page.goto(base + '/');
+    const policy = response.headers()['content-security-policy'] ?? '';
+    for (const directive of ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'"]) {
+      if (!policy.includes(directive)) throw new Error(`the dashboard's policy lacks ${directive}: ${policy}`);
+    }
+    await signIn(page, admin);
+    // Every page of the app, with the live feed (connect-src) open.
+    await page.waitForSelector('[data-connection="live"]');
+    for (const [link, ready] of [['Analytics', 'svg[aria-label^="Availability"]'], ['Tags', '[data-testid=tag-settings]'], ['Admin', '[data-testid=key-name]'], ['Fleet', '[data-testid=row-count]']]) {
+      await page.click(`nav >> text=${link}`);
+      await page.waitForSelector(ready);
+    }
+    await page.goto(base + '/sensors/e2e-pump-01');
+    await page.waitForSelector('[data-testid=sensor-settings]');
+    await page.waitForSelector('[data-connection="live"]');
+    if (cspViolations.length > 0) throw new Error(`policy violations: ${cspViolations.join(' | ')}`);
+
+    // A page of another origin framing the dashboard: chromium refuses it (frame-ancestors 'none').
+    await withHostilePage(`<iframe src="${base}/" width="800" height="600"></iframe>`, async (hostile, url) => {
+      const refusals = [];
+      hostile.on('console', (m) => { if (m.text().includes('frame-ancestors')) refusals.push(m.text()); });
+      await hostile.goto(url);
+      await until(() => refusals.length > 0, 'chromium to refuse the frame');
+      const frame = hostile.frames().find((f) => f !== hostile.mainFrame());
+      if (frame && (await frame.$('[data-testid=login-form], [data-testid=current-user]'))) throw new Error('the dashboard rendered inside a foreign frame');
+    });
+  });
+
+  await journey('a page on another port cannot make a signed-in admin\'s browser create an admin or retire a sensor', admin, async () => {
+    const forged = { user: 'e2e-forged-admin', role: 'admin', password: 'forged passphrase 1' };
+    // Exactly what the issue saw work: a no-cors fetch with unlabelled JSON, and a plain form post.
+    await withHostilePage(`
+      <form id="retire" method="POST" action="${base}/api/v1/sensors/e2e-pump-04/retire"></form>
+      <script>
+        fetch(${JSON.stringify(base + '/api/v1/operators')}, { method: 'POST', mode: 'no-cors', credentials: 'include', body: ${JSON.stringify(JSON.stringify(forged))} })
+          .then(() => { document.title = 'fetched'; }, () => { document.title = 'fetch failed'; });
+      </script>`, async (hostile, url) => {
+      await hostile.goto(url);
+      await until(async () => (await hostile.title()).startsWith('fetch'), 'the forged fetch to be answered');
+      await Promise.all([hostile.waitForURL(`${base}/api/v1/sensors/e2e-pump-04/retire`), hostile.evaluate(() => document.getElementById('retire').submit())]);
+      const answer = await hostile.textContent('body');
+      if (!answer.includes('Cross-origin request refused')) throw new Error(`the forged form post was answered ${answer.slice(0, 200)}`);
+    });
+    const operators = await (await asAdmin('/api/v1/operators')).json();
+    if (operators.items.some((o) => o.user === forged.user)) throw new Error('the forged fetch created an admin');
+    const sensor = await (await asAdmin('/api/v1/sensors/e2e-pump-04')).json();
+    if (sensor.status === 'retired') throw new Error('the forged form retired the sensor');
+    const log = server.log();
+    for (const path of ['/api/v1/operators', '/api/v1/sensors/e2e-pump-04/retire']) {
+      if (!log.includes(`Refused POST ${path} from another origin`)) throw new Error(`the server did not see (and refuse) the forged POST ${path}`);
+    }
   });
 
   await journey('the fleet overview shows the fleet live', admin, async (page) => {
@@ -358,6 +450,10 @@ try {
   if (pageErrors.length > 0) {
     results.push({ name: 'no page errors', ok: false });
     console.log(`  ✗ page errors: ${pageErrors.join(' | ')}`);
+  }
+  if (cspViolations.length > 0) {
+    results.push({ name: 'no content security policy violations', ok: false });
+    console.log(`  ✗ content security policy violations: ${cspViolations.join(' | ')}`);
   }
 } catch (error) {
   results.push({ name: 'setup', ok: false });

@@ -15,7 +15,9 @@ internal static class AccessControlExtensions
         builder.Services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
             .ValidateDataAnnotations()
+            .Validate(o => o.AllowedOrigins.All(a => TrustedOrigins.Normalize(a) is not null), "Auth:AllowedOrigins lists origins as http(s)://host[:port], without a path.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<TrustedOrigins>();
         builder.Services.AddSingleton<OperatorStore>();
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<Passwords>();
@@ -30,11 +32,13 @@ internal static class AccessControlExtensions
     }
 
     /// <summary>
-    /// Authorization (which authenticates with the endpoint's scheme), then the rate limiter, so the
-    /// limiter sees the ingest key and unauthenticated requests never reach a key's bucket.
+    /// The cross-site request guard (before any session is looked up), authorization (which
+    /// authenticates with the endpoint's scheme), then the rate limiter, so the limiter sees the
+    /// ingest key and unauthenticated requests never reach a key's bucket.
     /// </summary>
     public static WebApplication UseAccessControl(this WebApplication app)
     {
+        app.UseMiddleware<CrossSiteRequestGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FleetHealth.Server.Auth;
 
-/// <summary>Configuration section <c>Auth</c>: operator sessions and sign-in throttling.</summary>
+/// <summary>Configuration section <c>Auth</c>: operator sessions, sign-in throttling, trusted origins.</summary>
 public sealed class AuthOptions
 {
     public const string Section = "Auth";
@@ -26,6 +26,13 @@ public sealed class AuthOptions
     /// <summary>Each user name and address earns back one failed attempt per this many seconds.</summary>
     [Range(1, 86_400)]
     public int LoginFailureRefillSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Origins (<c>scheme://host[:port]</c>) besides the server's own whose pages may make
+    /// cookie-authenticated writes and open the live feed: a dashboard served from elsewhere, or
+    /// the address browsers use when a reverse proxy changes scheme, host or port.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
 
     public TimeSpan SessionIdle => TimeSpan.FromMinutes(SessionIdleMinutes);
 

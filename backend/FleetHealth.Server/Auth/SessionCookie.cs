@@ -2,8 +2,9 @@ namespace FleetHealth.Server.Auth;
 
 /// <summary>
 /// The session cookie: HttpOnly (page scripts cannot read it), SameSite=Strict (browsers do not
-/// send it with requests that start on another site: the CSRF defence of every cookie-authenticated
-/// endpoint), Secure when the request came over HTTPS, expiring with its session.
+/// send it with requests that start on another site; but a site ignores the port and spans sibling
+/// subdomains, so the origin check of <see cref="CrossSiteRequestGuard"/> is the CSRF defence),
+/// Secure when the request came over HTTPS, expiring with its session.
 /// </summary>
 public static class SessionCookie
 {

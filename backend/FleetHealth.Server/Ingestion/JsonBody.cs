@@ -60,9 +60,13 @@ internal static class JsonBody
             return new(BodyStatus.TooLarge, null, $"Body is {request.ContentLength} bytes; at most {maxBytes} are accepted.");
         }
 
-        if (!string.IsNullOrEmpty(request.ContentType) && !request.HasJsonContentType())
+        // A body must say it is JSON: a page of another origin can send JSON-looking text only
+        // unlabelled, as text/plain or as a form (fetch's no-cors mode, HTML forms), never so.
+        if (!request.HasJsonContentType())
         {
-            return new(BodyStatus.UnsupportedMediaType, null, $"Content-Type '{request.ContentType}' is not JSON; send application/json.");
+            return new(BodyStatus.UnsupportedMediaType, null, string.IsNullOrEmpty(request.ContentType)
+                ? "The body has no Content-Type; send it as application/json."
+                : $"Content-Type '{request.ContentType}' is not JSON; send application/json.");
         }
 
         var reader = request.BodyReader;

@@ -40,18 +40,18 @@ public static class LiveApi
     internal static Ok<LiveStatus> Status(LiveHub hub) => TypedResults.Ok(hub.Status());
 
     internal static async Task<Results<EmptyHttpResult, ProblemHttpResult, ValidationProblem>> AcceptAsync(
-        HttpContext context, LiveHub hub, string? state = null, string? tag = null, string? text = null)
+        HttpContext context, LiveHub hub, TrustedOrigins origins, string? state = null, string? tag = null, string? text = null)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             return TypedResults.Problem("This is a websocket endpoint (see docs/websocket.md).", statusCode: StatusCodes.Status400BadRequest, title: "Websocket upgrade required");
         }
 
-        if (!IsSameOrigin(context.Request))
+        if (!origins.IsTrusted(context.Request))
         {
-            // Browsers send Origin on websocket upgrades; refusing other origins keeps other sites'
-            // pages from opening the feed with an operator's cookie (SameSite=Strict withholds it
-            // too; this holds even for a browser that ignores SameSite).
+            // Cross-site websocket hijacking: browsers send Origin on websocket upgrades (a GET, so
+            // the write guard passes it), and SameSite=Strict still sends the cookie from another
+            // port of the same host; refusing untrusted origins keeps their pages off the feed.
             return TypedResults.Problem("Cross-origin websocket connections are refused.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden origin");
         }
 
@@ -71,18 +71,5 @@ public static class LiveApi
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         await hub.ServeAsync(socket, filter, session, context.RequestAborted);
         return TypedResults.Empty;
-    }
-
-    /// <summary>No Origin (non-browser clients) or an Origin whose host and port are the request's own.</summary>
-    internal static bool IsSameOrigin(HttpRequest request)
-    {
-        var origin = request.Headers.Origin.ToString();
-        if (string.IsNullOrEmpty(origin))
-        {
-            return true;
-        }
-
-        return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-            && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 }
