@@ -42,10 +42,13 @@ internal static class JsonBody
 
     /// <summary>
     /// The body as a document, checked only for JSON syntax: for callers that judge its shape
-    /// themselves (a batch, item by item). The caller disposes it (its memory is pooled).
+    /// themselves (a batch, item by item). The caller disposes it (its metadata is pooled).
+    /// The document is parsed from a copy: a document parsed from the request's buffer reads that
+    /// memory for as long as it lives, and the buffer goes back to the server's pool as soon as the
+    /// body is read, to be refilled by other requests while this one's items are still being read.
     /// </summary>
     public static Task<BodyResult<JsonDocument>> ReadDocumentAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken) =>
-        ReadAsync(request, maxBytes, buffer => JsonDocument.Parse(buffer), cancellationToken);
+        ReadAsync(request, maxBytes, buffer => JsonDocument.Parse(buffer.ToArray()), cancellationToken);
 
     private static async Task<BodyResult<T>> ReadAsync<T>(HttpRequest request, int maxBytes, Func<ReadOnlySequence<byte>, T?> parse, CancellationToken cancellationToken)
         where T : class
