@@ -20,7 +20,7 @@ namespace FleetHealth.Serial;
 /// and may be called twice.</item>
 /// </list>
 /// On Linux, System.IO.Ports serves each open port with a thread that polls the device every
-/// millisecond while a read is pending, so a port being read costs a few percent of a core.
+/// millisecond while a read is pending, so a port being read costs about 5 % of a core.
 /// </summary>
 public sealed class SerialPortConnection : ISerialPort
 {
