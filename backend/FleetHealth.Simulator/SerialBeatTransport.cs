@@ -11,7 +11,7 @@ namespace FleetHealth.Simulator;
 internal sealed class SerialBeatTransport(string device, int baud, TextWriter log) : IBeatTransport
 {
     private readonly Lock _lock = new();
-    private TermiosSerialPort? _port;
+    private SerialPortConnection? _port;
     private bool _failing;
 
     public int MaxBatch => 1;
@@ -28,7 +28,7 @@ internal sealed class SerialBeatTransport(string device, int baud, TextWriter lo
         {
             try
             {
-                _port ??= TermiosSerialPort.Open(device, baud);
+                _port ??= SerialPortConnection.Open(device, baud);
                 _port.Write(bytes);
                 _failing = false;
                 return Task.FromResult(Same(beats.Count, Delivery.Delivered));

@@ -255,9 +255,9 @@ internal static class SimulatorArgs
             return "Give either --url or --serial, not both.";
         }
 
-        if (o.SerialDevice is not null && !TermiosSerialPort.Speeds.ContainsKey(o.Baud))
+        if (o.SerialDevice is not null && !SerialBaud.IsStandard(o.Baud))
         {
-            return $"--baud {o.Baud} is not a standard rate ({string.Join(", ", TermiosSerialPort.Speeds.Keys)}).";
+            return $"--baud {SerialBaud.NotStandard(o.Baud)}";
         }
 
         if (o.SerialDevice is not null && (o.Batch > 0 || o.Key is not null))

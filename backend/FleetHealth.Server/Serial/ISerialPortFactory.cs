@@ -8,7 +8,7 @@ public interface ISerialPortFactory
     ISerialPort Open(string device, int baud);
 }
 
-internal sealed class TermiosSerialPortFactory : ISerialPortFactory
+internal sealed class SerialPortConnectionFactory : ISerialPortFactory
 {
-    public ISerialPort Open(string device, int baud) => TermiosSerialPort.Open(device, baud);
+    public ISerialPort Open(string device, int baud) => SerialPortConnection.Open(device, baud);
 }

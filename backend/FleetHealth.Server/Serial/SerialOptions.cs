@@ -22,7 +22,7 @@ public sealed class SerialPortOptions
     /// <summary>Device path, e.g. <c>/dev/ttyUSB0</c> or a pseudo-terminal.</summary>
     public string Device { get; set; } = "";
 
-    /// <summary>A standard termios rate (see <see cref="TermiosSerialPort.Speeds"/>).</summary>
+    /// <summary>A standard rate (see <see cref="SerialBaud.Standard"/>).</summary>
     public int Baud { get; set; } = 115_200;
 
     /// <summary>For a line that carries one sensor: a bare <c>HB</c> line (no id) is this sensor.</summary>
@@ -53,9 +53,9 @@ internal sealed class SerialOptionsValidation : IValidateOptions<SerialOptions>
                 errors.Add($"Serial:Ports:{i}:Device '{port.Device}' is configured twice.");
             }
 
-            if (!TermiosSerialPort.Speeds.ContainsKey(port.Baud))
+            if (!SerialBaud.IsStandard(port.Baud))
             {
-                errors.Add($"Serial:Ports:{i}:Baud {port.Baud} is not a standard rate ({string.Join(", ", TermiosSerialPort.Speeds.Keys)}).");
+                errors.Add($"Serial:Ports:{i}:Baud {SerialBaud.NotStandard(port.Baud)}");
             }
 
             if (port.DefaultSensorId is not null && !SensorId.TryParse(port.DefaultSensorId, out _, out var idError))

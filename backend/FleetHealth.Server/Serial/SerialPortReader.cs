@@ -7,7 +7,8 @@ using FleetHealth.Server.Storage;
 namespace FleetHealth.Server.Serial;
 
 /// <summary>
-/// Reads one port: a dedicated thread reads bytes (blocking in <c>poll</c>), frames and parses
+/// Reads one port: a dedicated thread reads bytes (each read waits at most <see cref="ReadTimeout"/>,
+/// so that a stop is seen in time and the port is disposed only between reads), frames and parses
 /// lines and counts what it drops; valid heartbeats go through a bounded in-memory queue to the
 /// <see cref="IHeartbeatSink"/>, one at a time, retried with backoff while storage is down. A
 /// line is accepted only once the sink returned. The device vanishing is retried with backoff.

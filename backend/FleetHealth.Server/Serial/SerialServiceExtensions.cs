@@ -12,7 +12,7 @@ internal static class SerialServiceExtensions
             .BindConfiguration(SerialOptions.Section)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SerialOptions>, SerialOptionsValidation>();
-        builder.Services.TryAddSingleton<ISerialPortFactory, TermiosSerialPortFactory>();
+        builder.Services.TryAddSingleton<ISerialPortFactory, SerialPortConnectionFactory>();
         builder.Services.AddSingleton<SerialPortRegistry>();
         builder.Services.AddHostedService<SerialIngestionService>();
     }

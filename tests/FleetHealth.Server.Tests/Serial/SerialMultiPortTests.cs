@@ -49,8 +49,8 @@ public sealed class SerialMultiPortTests(MigratedDatabase db) : IClassFixture<Mi
         var ports = await PortsAsync(p => p.All(x => x.Connected), "both ports open");
         Assert.Equal([115200, 9600], ports.Select(p => p.Baud));
 
-        using (var one = TermiosSerialPort.Open(_first.Writer, 115200))
-        using (var two = TermiosSerialPort.Open(_second.Writer, 9600))
+        using (var one = SerialPortConnection.Open(_first.Writer, 115200))
+        using (var two = SerialPortConnection.Open(_second.Writer, 9600))
         {
             one.Write("HB seq=1\nHB seq=2\n"u8);
             two.Write("HB seq=1\ngarbage\n"u8);

@@ -19,7 +19,7 @@ public sealed class SerialPtyTests(MigratedDatabase db) : IClassFixture<Migrated
     private readonly SocatPty _pty = new();
     private WebApplicationFactory<Program> _factory = null!;
     private HttpClient _client = null!;
-    private TermiosSerialPort? _writer;
+    private SerialPortConnection? _writer;
 
     public async Task InitializeAsync()
     {
@@ -129,7 +129,7 @@ public sealed class SerialPtyTests(MigratedDatabase db) : IClassFixture<Migrated
     private async Task StartPtyAsync()
     {
         await _pty.StartAsync();
-        _writer = TermiosSerialPort.Open(_pty.Writer, 115200);
+        _writer = SerialPortConnection.Open(_pty.Writer, 115200);
     }
 
     private void Write(string text) => _writer!.Write(Encoding.ASCII.GetBytes(text));

@@ -22,12 +22,12 @@ public sealed class SerialStorageOutageTests(MigratedDatabase db) : IClassFixtur
     private readonly SwitchableSink _sink = new();
     private WebApplicationFactory<Program> _factory = null!;
     private HttpClient _client = null!;
-    private TermiosSerialPort _writer = null!;
+    private SerialPortConnection _writer = null!;
 
     public async Task InitializeAsync()
     {
         await _pty.StartAsync();
-        _writer = TermiosSerialPort.Open(_pty.Writer, 115200);
+        _writer = SerialPortConnection.Open(_pty.Writer, 115200);
         _factory = new ServerFactory().WithWebHostBuilder(b =>
         {
             b.UseSetting("Database:ConnectionString", db.ConnectionString);
