@@ -3,10 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using FleetHealth.Actors;
 using FleetHealth.Actors.Persistence;
+using FleetHealth.Domain.Heartbeats;
+using FleetHealth.Domain.Liveness;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Liveness;
-using FleetHealth.Server.Sensors;
 using Microsoft.Extensions.Options;
 
 namespace FleetHealth.Bench;

@@ -1,5 +1,6 @@
 using FleetHealth.Actors;
 using FleetHealth.Actors.Persistence;
+using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Ingestion;
 using Npgsql;

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using FleetHealth.Server.Liveness;
+using FleetHealth.Domain.Liveness;
 
 namespace FleetHealth.Server.Fleet;
 

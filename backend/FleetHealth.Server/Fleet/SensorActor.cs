@@ -1,6 +1,6 @@
 using FleetHealth.Actors.Persistence;
+using FleetHealth.Domain.Liveness;
 using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Liveness;
 
 namespace FleetHealth.Server.Fleet;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetHealth.Actors.Persistence;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Sensors;
 
 namespace FleetHealth.Server.Fleet;
 

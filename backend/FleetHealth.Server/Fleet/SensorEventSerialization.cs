@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetHealth.Actors.Persistence;
-using FleetHealth.Server.Liveness;
+using FleetHealth.Domain.Liveness;
 
 namespace FleetHealth.Server.Fleet;
 

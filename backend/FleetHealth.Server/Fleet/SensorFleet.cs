@@ -1,5 +1,5 @@
 using FleetHealth.Actors;
-using FleetHealth.Server.Sensors;
+using FleetHealth.Domain.Sensors;
 using Microsoft.Extensions.Options;
 
 namespace FleetHealth.Server.Fleet;

@@ -1,5 +1,6 @@
+using FleetHealth.Domain.Heartbeats;
+using FleetHealth.Domain.Liveness;
 using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Liveness;
 
 namespace FleetHealth.Server.Fleet;
 

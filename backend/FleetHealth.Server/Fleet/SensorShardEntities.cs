@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using FleetHealth.Actors;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Cluster;
-using FleetHealth.Server.Sensors;
 using Npgsql;
 
 namespace FleetHealth.Server.Fleet;

@@ -1,6 +1,6 @@
+using FleetHealth.Domain.Liveness;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Cluster;
-using FleetHealth.Server.Liveness;
-using FleetHealth.Server.Sensors;
 
 namespace FleetHealth.Server.Fleet;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.Cluster;

@@ -1,8 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
+using FleetHealth.Domain.Heartbeats;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.IngestKeys;
-using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

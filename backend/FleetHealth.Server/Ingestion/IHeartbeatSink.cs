@@ -1,3 +1,5 @@
+using FleetHealth.Domain.Heartbeats;
+
 namespace FleetHealth.Server.Ingestion;
 
 /// <summary>How a submitted heartbeat ended.</summary>

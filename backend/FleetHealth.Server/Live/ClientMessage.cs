@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FleetHealth.Server.Sensors;
+using FleetHealth.Domain.Sensors;
 
 namespace FleetHealth.Server.Live;
 

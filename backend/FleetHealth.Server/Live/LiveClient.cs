@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Hosting;
-using FleetHealth.Server.Sensors;
 using Npgsql;
 
 namespace FleetHealth.Server.Live;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using System.Text.Json;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Sensors;

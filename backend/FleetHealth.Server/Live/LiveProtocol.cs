@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Sensors;
 
 namespace FleetHealth.Server.Live;

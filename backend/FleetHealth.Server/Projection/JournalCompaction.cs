@@ -1,7 +1,7 @@
 using FleetHealth.Actors.Persistence;
 using FleetHealth.Actors.Persistence.Postgres;
+using FleetHealth.Domain.Liveness;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Liveness;
 using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Storage;
 using Microsoft.Extensions.Options;

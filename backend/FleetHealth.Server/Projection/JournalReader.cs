@@ -1,6 +1,6 @@
 using FleetHealth.Actors.Persistence;
+using FleetHealth.Domain.Liveness;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Liveness;
 using Npgsql;
 
 namespace FleetHealth.Server.Projection;

@@ -1,4 +1,4 @@
-using FleetHealth.Server.Liveness;
+using FleetHealth.Domain.Liveness;
 
 namespace FleetHealth.Server.Projection;
 

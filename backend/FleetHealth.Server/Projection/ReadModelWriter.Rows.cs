@@ -1,4 +1,4 @@
-using FleetHealth.Server.Liveness;
+using FleetHealth.Domain.Liveness;
 using Npgsql;
 
 namespace FleetHealth.Server.Projection;

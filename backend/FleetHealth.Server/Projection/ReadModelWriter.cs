@@ -1,6 +1,6 @@
+using FleetHealth.Domain.Heartbeats;
+using FleetHealth.Domain.Liveness;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Liveness;
 using Npgsql;
 using NpgsqlTypes;
 

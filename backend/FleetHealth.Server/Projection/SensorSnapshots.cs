@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using FleetHealth.Actors.Persistence;
+using FleetHealth.Domain.Liveness;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Liveness;
 using Npgsql;
 
 namespace FleetHealth.Server.Projection;

@@ -1,3 +1,4 @@
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 

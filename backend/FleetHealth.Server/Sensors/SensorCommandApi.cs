@@ -1,10 +1,11 @@
 using FleetHealth.Actors;
+using FleetHealth.Domain.Liveness;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Liveness;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetHealth.Server.Sensors;

@@ -1,3 +1,4 @@
+using FleetHealth.Domain.Sensors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 

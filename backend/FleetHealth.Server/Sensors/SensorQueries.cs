@@ -1,5 +1,6 @@
+using FleetHealth.Domain.Liveness;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Liveness;
 using Npgsql;
 
 namespace FleetHealth.Server.Sensors;

@@ -1,7 +1,8 @@
 using FleetHealth.Actors;
+using FleetHealth.Domain.Liveness;
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Liveness;
 using FleetHealth.Server.Projection;
 
 namespace FleetHealth.Server.Sensors;

@@ -1,5 +1,5 @@
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Serial;
-using FleetHealth.Server.Sensors;
 using Microsoft.Extensions.Options;
 
 namespace FleetHealth.Server.Serial;

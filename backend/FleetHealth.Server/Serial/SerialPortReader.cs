@@ -1,7 +1,9 @@
 using System.Threading.Channels;
+using FleetHealth.Domain.Heartbeats;
+using FleetHealth.Domain.Sensors;
+using FleetHealth.Domain.Serial;
 using FleetHealth.Serial;
 using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Storage;
 
 namespace FleetHealth.Server.Serial;

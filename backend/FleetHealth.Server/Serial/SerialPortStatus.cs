@@ -1,3 +1,4 @@
+using FleetHealth.Domain.Serial;
 using Microsoft.Extensions.Options;
 
 namespace FleetHealth.Server.Serial;

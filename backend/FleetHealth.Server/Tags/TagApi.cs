@@ -1,8 +1,8 @@
+using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Sensors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 

@@ -1,5 +1,5 @@
-using FleetHealth.Server.Liveness;
-using FleetHealth.Server.Sensors;
+using FleetHealth.Domain.Liveness;
+using FleetHealth.Domain.Sensors;
 using Npgsql;
 
 namespace FleetHealth.Server.Tags;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Tests.Api;

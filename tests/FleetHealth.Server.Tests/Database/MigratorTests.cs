@@ -1,8 +1,8 @@
 using FleetHealth.Actors.Persistence;
 using FleetHealth.Database;
+using FleetHealth.Domain.Heartbeats;
+using FleetHealth.Domain.Liveness;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Liveness;
 using FleetHealth.Testing;
 using Npgsql;
 

@@ -1,8 +1,9 @@
+using FleetHealth.Domain.Liveness;
+using FleetHealth.Domain.Sensors;
+using FleetHealth.Domain.Tests.Liveness;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Liveness;
 using FleetHealth.Server.Projection;
 using FleetHealth.Server.Sensors;
-using FleetHealth.Server.Tests.Liveness;
 using FleetHealth.Testing;
 
 namespace FleetHealth.Server.Tests.Projection;

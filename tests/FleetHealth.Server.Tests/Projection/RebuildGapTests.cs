@@ -1,7 +1,7 @@
 using FleetHealth.Actors.Persistence;
+using FleetHealth.Domain.Heartbeats;
+using FleetHealth.Domain.Liveness;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Liveness;
 using FleetHealth.Server.Projection;
 using FleetHealth.Testing;
 using Npgsql;

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using FleetHealth.Actors.Persistence;
+using FleetHealth.Domain.Liveness;
+using FleetHealth.Domain.Tests.Liveness;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Projection;
-using FleetHealth.Server.Tests.Liveness;
 using FleetHealth.Testing;
 using Npgsql;
 
@@ -61,7 +62,7 @@ public sealed class RebuildTests(MigratedDatabase db) : IClassFixture<MigratedDa
         Assert.Equal(incremental, await SnapshotAsync());
     }
 
-    private async Task WriteStreamAsync(string sensor, IEnumerable<Server.Liveness.SensorEvent> events, EventSerializer serializer)
+    private async Task WriteStreamAsync(string sensor, IEnumerable<SensorEvent> events, EventSerializer serializer)
     {
         long sequence = 0;
         foreach (var e in events)

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Serial;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.Ingestion;
