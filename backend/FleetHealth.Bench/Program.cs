@@ -8,6 +8,8 @@ switch (args.FirstOrDefault())
     case "runtime":
         await RuntimeBenchmark.RunAsync(args[1..]);
         return 0;
+    case "journal":
+        return await JournalBenchmark.RunAsync(args[1..]);
     case "deadlines":
         await DeadlineBenchmark.RunAsync(args[1..]);
         return 0;
@@ -16,6 +18,6 @@ switch (args.FirstOrDefault())
     case BareServer.Mode:
         return await BareServer.RunAsync(args[1..]);
     default:
-        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | deadlines [--sensors N] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S]");
+        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | deadlines [--sensors N] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N]");
         return 2;
 }

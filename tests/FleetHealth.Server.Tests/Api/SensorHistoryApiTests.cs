@@ -28,7 +28,7 @@ public sealed class SensorHistoryApiTests(FleetHealthFactory factory) : IClassFi
         var limited = await _client.GetFromJsonAsync<SensorHeartbeats>($"/api/v1/sensors/hist-1/heartbeats?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-1).ToString("O"))}&limit=10");
 
         Assert.InRange(lastHour!.Items.Count, 60, 61);
-        Assert.True(lastHour.Items.Zip(lastHour.Items.Skip(1)).All(p => p.First.ReceivedAt <= p.Second.ReceivedAt));
+        Assert.True(Enumerable.Zip(lastHour.Items, lastHour.Items.Skip(1)).All(p => p.First.ReceivedAt <= p.Second.ReceivedAt));
         Assert.Equal(10, limited!.Items.Count);
         Assert.True(limited.Truncated);
     }

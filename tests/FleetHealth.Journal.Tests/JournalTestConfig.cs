@@ -1,0 +1,13 @@
+using Akka.Configuration;
+using FleetHealth.Server.Storage;
+
+namespace FleetHealth.Journal.Tests;
+
+internal static class JournalTestConfig
+{
+    /// <summary>The production configuration on a test database; logs warnings and up to the test output.</summary>
+    public static Config For(string connectionString, AkkaJournalOptions? options = null, string? overrides = null) =>
+        ConfigurationFactory.ParseString(overrides ?? "")
+            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING"))
+            .WithFallback(AkkaJournalConfiguration.ToConfig(connectionString, options ?? new AkkaJournalOptions()));
+}
