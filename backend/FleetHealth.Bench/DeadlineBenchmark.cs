@@ -6,8 +6,8 @@ using FleetHealth.Actors.Persistence;
 using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Domain.Sensors;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace FleetHealth.Bench;

@@ -1,6 +1,7 @@
 using FleetHealth.Actors;
 using FleetHealth.Actors.Persistence;
 using FleetHealth.Domain.Heartbeats;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Ingestion;
 using Npgsql;

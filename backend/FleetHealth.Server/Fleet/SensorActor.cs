@@ -1,6 +1,6 @@
 using FleetHealth.Actors.Persistence;
 using FleetHealth.Domain.Liveness;
-using FleetHealth.Server.Ingestion;
+using FleetHealth.Fleet;
 
 namespace FleetHealth.Server.Fleet;
 
@@ -140,4 +140,10 @@ internal sealed class SensorActor(FleetPolicy rules, bool autoRegister, int snap
             Self.Tell(DeadlineDue.Instance, Self);
         }
     }
+}
+
+/// <summary>The actor's own timer: a liveness deadline may have passed.</summary>
+internal sealed record DeadlineDue
+{
+    public static DeadlineDue Instance { get; } = new();
 }

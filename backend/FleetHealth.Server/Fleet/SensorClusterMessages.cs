@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetHealth.Actors.Persistence;
 using FleetHealth.Domain.Sensors;
-using FleetHealth.Server.Ingestion;
+using FleetHealth.Fleet;
 
 namespace FleetHealth.Server.Fleet;
 

@@ -1,5 +1,6 @@
 using FleetHealth.Actors;
 using FleetHealth.Domain.Sensors;
+using FleetHealth.Fleet;
 using Microsoft.Extensions.Options;
 
 namespace FleetHealth.Server.Fleet;

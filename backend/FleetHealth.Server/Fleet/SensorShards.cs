@@ -1,5 +1,6 @@
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Domain.Sensors;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Cluster;
 
 namespace FleetHealth.Server.Fleet;

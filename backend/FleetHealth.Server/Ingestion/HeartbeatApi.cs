@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Domain.Sensors;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Storage;

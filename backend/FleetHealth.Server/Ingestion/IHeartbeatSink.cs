@@ -1,22 +1,7 @@
 using FleetHealth.Domain.Heartbeats;
+using FleetHealth.Fleet;
 
 namespace FleetHealth.Server.Ingestion;
-
-/// <summary>How a submitted heartbeat ended.</summary>
-public enum IngestOutcome
-{
-    /// <summary>Durable: it is in PostgreSQL and survives any crash from here on.</summary>
-    Accepted,
-
-    /// <summary>Same sensor and sequence number as one already accepted: acknowledged, not counted twice.</summary>
-    Duplicate,
-
-    /// <summary>The sensor is not provisioned and the fleet does not auto-register.</summary>
-    UnknownSensor,
-
-    /// <summary>Refused: the ingest key is limited to a tag this (known) sensor does not carry.</summary>
-    OutOfScope,
-}
 
 /// <summary>
 /// The one path every heartbeat takes, whatever channel it came by. The returned task completes

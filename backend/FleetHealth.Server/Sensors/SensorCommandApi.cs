@@ -1,6 +1,7 @@
 using FleetHealth.Actors;
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Domain.Sensors;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Fleet;

@@ -1,6 +1,6 @@
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Domain.Sensors;
-using FleetHealth.Server.Fleet;
+using FleetHealth.Fleet;
 using Npgsql;
 
 namespace FleetHealth.Server.Sensors;

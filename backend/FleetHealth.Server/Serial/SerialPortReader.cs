@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Domain.Sensors;
 using FleetHealth.Domain.Serial;
+using FleetHealth.Fleet;
 using FleetHealth.Serial;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Storage;

@@ -1,5 +1,6 @@
 using FleetHealth.Actors.Persistence;
 using System.Threading.Channels;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Storage;
 using Npgsql;

@@ -4,6 +4,7 @@ using FleetHealth.Actors.TestKit;
 using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Domain.Sensors;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Ingestion;
 using Microsoft.Extensions.Options;

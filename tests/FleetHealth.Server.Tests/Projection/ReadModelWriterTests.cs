@@ -1,7 +1,7 @@
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Domain.Sensors;
 using FleetHealth.Domain.Tests.Liveness;
-using FleetHealth.Server.Fleet;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Projection;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Testing;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using FleetHealth.Domain.Heartbeats;
+using FleetHealth.Fleet;
 using FleetHealth.Serial;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.Ingestion;

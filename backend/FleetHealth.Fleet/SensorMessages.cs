@@ -1,8 +1,6 @@
 using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Domain.Liveness;
-using FleetHealth.Server.Ingestion;
-
-namespace FleetHealth.Server.Fleet;
+namespace FleetHealth.Fleet;
 
 /// <summary>
 /// A heartbeat for the sensor actor; the reply (an <see cref="IngestOutcome"/>) comes once it is
@@ -38,9 +36,3 @@ public sealed record SensorUnknown
 /// deadline, if that is already past) and re-arms its timer.
 /// </summary>
 public sealed record TagSettingsChanged(IReadOnlySet<string> Tags);
-
-/// <summary>The actor's own timer: a liveness deadline may have passed.</summary>
-internal sealed record DeadlineDue
-{
-    public static DeadlineDue Instance { get; } = new();
-}

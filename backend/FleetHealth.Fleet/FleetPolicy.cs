@@ -1,6 +1,6 @@
 using FleetHealth.Domain.Liveness;
 
-namespace FleetHealth.Server.Fleet;
+namespace FleetHealth.Fleet;
 
 /// <summary>
 /// This node's liveness rules in force: the configured fleet rules plus the per-tag settings last

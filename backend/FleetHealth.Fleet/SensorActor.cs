@@ -1,0 +1,68 @@
+using Akka.Actor;
+using Akka.Persistence;
+using FleetHealth.Domain.Liveness;
+
+namespace FleetHealth.Fleet;
+
+/// <summary>
+/// One sensor on Akka.NET: owns its liveness. Feeds heartbeats, operator commands and its own
+/// deadline timer into the pure <see cref="SensorLiveness"/> rules, persists what they decide and
+/// only then replies. The rules come from <see cref="FleetPolicy.Current"/> at each decision; "now"
+/// comes from the <see cref="TimeProvider"/> it was given (the deadlines' times are decided by the
+/// rules, never by when a timer happened to fire).
+/// </summary>
+/// <remarks>
+/// Guarantees:
+/// <list type="bullet">
+/// <item>Reply only after persist: a command's events are written in one <c>PersistAll</c> and its reply
+/// (<see cref="IngestOutcome"/>, <see cref="SensorState"/> or <see cref="SensorUnknown"/>) is sent after the
+/// last of them is in the journal. A write that fails or is rejected answers the asker with
+/// <see cref="Status.Failure"/> (never a success) and stops the actor; its next incarnation recovers
+/// from the journal.</item>
+/// <item>Ordering: commands are handled one at a time in mailbox order; commands that arrive while
+/// events are being persisted wait (Akka stashes them), so every reply reflects all earlier commands.</item>
+/// <item>Recovery rebuilds the state from the latest snapshot and the events after it, and may then
+/// persist the silence transitions whose deadlines passed while nobody owned the sensor (each stamped
+/// at its true deadline) before it answers any command. It never replies to anyone by itself.</item>
+/// <item>The deadline timer is re-armed after every change and after recovery, from the time silence
+/// is measured from (the last heartbeat or a reactivation), before the reply is sent.</item>
+/// </list>
+/// Persistence id <c>sensor/{id}</c>: the same streams as today's runtime, so journals carry over.
+/// </remarks>
+public sealed partial class SensorActor : UntypedPersistentActor, IWithTimers
+{
+    private readonly FleetPolicy _rules;
+    private readonly bool _autoRegister;
+    private readonly TimeProvider _clock;
+    private SensorState _state = SensorState.Unknown;
+
+    /// <param name="sensorId">The sensor's id (already validated), the tail of its persistence id.</param>
+    /// <param name="rules">The rules in force, read at each decision.</param>
+    /// <param name="autoRegister">Whether a heartbeat from an unknown sensor registers it.</param>
+    /// <param name="snapshotEvery">Snapshot after at least this many events since the last one; 0: never.</param>
+    /// <param name="clock">"Now" for the rules; in step with the actor system's scheduler.</param>
+    public SensorActor(string sensorId, FleetPolicy rules, bool autoRegister, int snapshotEvery, TimeProvider clock)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sensorId);
+        ArgumentOutOfRangeException.ThrowIfNegative(snapshotEvery);
+        PersistenceId = PersistenceIdOf(sensorId);
+        _rules = rules;
+        _autoRegister = autoRegister;
+        _snapshotEvery = snapshotEvery;
+        _clock = clock;
+    }
+
+    public override string PersistenceId { get; }
+
+    /// <summary>Set by Akka before the actor starts (<see cref="IWithTimers"/>).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The journal stream of a sensor: <c>sensor/{id}</c>, as on today's runtime.</summary>
+    public static string PersistenceIdOf(string sensorId) => $"sensor/{sensorId}";
+
+    /// <summary>Props for one sensor's actor (see the constructor's parameters).</summary>
+    public static Props Props(string sensorId, FleetPolicy rules, bool autoRegister, int snapshotEvery, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new SensorActor(sensorId, rules, autoRegister, snapshotEvery, clock));
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
+}
