@@ -12,19 +12,20 @@ namespace FleetHealth.Journal.Tests;
 /// </summary>
 public sealed class SchemaTests(MigratedDatabase migrated, ITestOutputHelper output) : IClassFixture<MigratedDatabase>, IAsyncLifetime
 {
+    // akka.leases (migration 0015, FleetHealth.Coordination's lease) shares the schema but is not the plugin's.
     private const string Catalog = """
         SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
                || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
                || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
                || ' #' || a.attnum
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'akka' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE n.nspname = 'akka' AND c.relname <> 'leases' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
         UNION ALL
-        SELECT indexdef FROM pg_indexes WHERE schemaname = 'akka'
+        SELECT indexdef FROM pg_indexes WHERE schemaname = 'akka' AND tablename <> 'leases'
         UNION ALL
-        SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'akka'::regnamespace
+        SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'akka'::regnamespace AND conrelid IS DISTINCT FROM to_regclass('akka.leases')
         UNION ALL
-        SELECT 'table ' || tablename FROM pg_tables WHERE schemaname = 'akka'
+        SELECT 'table ' || tablename FROM pg_tables WHERE schemaname = 'akka' AND tablename <> 'leases'
         ORDER BY 1
         """;
 
