@@ -1,3 +1,4 @@
+using FleetHealth.Actors.Persistence;
 using FleetHealth.Database;
 using Npgsql;
 
@@ -5,11 +6,14 @@ namespace FleetHealth.Server.Storage;
 
 /// <summary>
 /// Applies migrations at start-up. A database that is not reachable yet is retried with backoff
-/// (the process stays up, /readyz answers 503 meanwhile); an edited landed migration is fatal.
+/// (the process stays up, /readyz answers 503 meanwhile), told once as the start of a storage
+/// outage rather than once per attempt (<see cref="StorageOutageLog"/>); an edited landed
+/// migration is fatal.
 /// </summary>
 internal sealed partial class MigrationService(
     Migrator migrator,
     DatabaseReadiness readiness,
+    StorageOutageLog outages,
     IHostApplicationLifetime lifetime,
     ILogger<MigrationService> logger) : BackgroundService
 {
@@ -23,6 +27,7 @@ internal sealed partial class MigrationService(
             try
             {
                 var applied = await migrator.MigrateAsync(stoppingToken);
+                outages.Succeeded();
                 LogMigrated(applied.Count, migrator.LatestVersion);
                 readiness.MarkMigrated();
                 return;
@@ -35,7 +40,11 @@ internal sealed partial class MigrationService(
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
-                LogRetry(e.Message, backoff);
+                if (!outages.Failed("schema migrations retried", e))
+                {
+                    LogRetry(e.Message, backoff);
+                }
+
                 await Task.Delay(backoff, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }

@@ -19,7 +19,7 @@ public sealed partial class LogFormatTests(IsolatedDatabase db) : IClassFixture<
         var unreachable = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Port = FreePort.Next(), Timeout = 1 }.ConnectionString;
         await using var server = await ServerProcess.StartAsync(unreachable, FarTimeZone);
 
-        var output = await Eventually.Until(() => Task.FromResult(server.Output), o => o.Contains("Application started", StringComparison.Ordinal) && o.Contains("Database not reachable", StringComparison.Ordinal),
+        var output = await Eventually.Until(() => Task.FromResult(server.Output), o => o.Contains("Application started", StringComparison.Ordinal) && o.Contains("Storage unreachable since", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30), "the server logs its start and the missing database");
 
         foreach (var line in Lines(output))
@@ -29,6 +29,27 @@ public sealed partial class LogFormatTests(IsolatedDatabase db) : IClassFixture<
             var at = DateTimeOffset.ParseExact(stamp.Groups[1].Value, "yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
             Assert.InRange(at, DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1));
         }
+    }
+
+    [Fact]
+    public async Task A_database_unreachable_at_start_is_logged_once_when_it_starts_and_once_when_it_ends()
+    {
+        var target = new NpgsqlConnectionStringBuilder(db.ConnectionString);
+        await using var proxy = TcpProxy.To(target.Host!, target.Port);
+        proxy.Refuse();
+        var viaProxy = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Port = proxy.Port, Timeout = 1 }.ConnectionString;
+        // Each failure during the outage is one debug line: shown here, so the test can wait for several retries.
+        await using var server = await ServerProcess.StartAsync(viaProxy, new Dictionary<string, string> { ["Logging:LogLevel:FleetHealth.Storage"] = "Debug" });
+        await Eventually.Until(() => Task.FromResult(server.Output), o => Regex.Count(o, "During the storage outage: schema migrations retried") >= 3,
+            TimeSpan.FromSeconds(30), "three failed migration attempts");
+
+        proxy.Heal();
+        var output = await Eventually.Until(() => Task.FromResult(server.Output), o => o.Contains("Storage reachable again", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the end of the outage to be logged");
+
+        Assert.Single(Regex.Matches(output, "Storage unreachable since"));
+        Assert.DoesNotContain("Database not reachable", output, StringComparison.Ordinal);
+        Assert.Matches("during the outage: .*schema migrations retried", output);
     }
 
     [Fact]
