@@ -13,11 +13,13 @@ switch (args.FirstOrDefault())
     case "deadlines":
         await DeadlineBenchmark.RunAsync(args[1..]);
         return 0;
+    case "memory":
+        return await MemoryBenchmark.RunAsync(args[1..]);
     case "ingest":
         return await IngestBenchmark.RunAsync(args[1..]);
     case BareServer.Mode:
         return await BareServer.RunAsync(args[1..]);
     default:
-        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | deadlines [--sensors N] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N]");
+        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | deadlines [--sensors N] | memory [--sensors N] [--workstation-gc] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N]");
         return 2;
 }

@@ -22,7 +22,7 @@ internal static class RuntimeBenchmark
     {
         _ = args;
         Print("actor_msgs_per_s", await MessagesPerSecondAsync());
-        Print("idle_actor_bytes", await IdleActorBytesAsync());
+        Print("idle_actor_bytes", await IdleActorBytesAsync(IdleActors));
         await using var database = await BenchDatabase.CreateAsync();
         var journal = await JournalEventsPerSecondAsync(database);
         var copy = await CopyRowsPerSecondAsync(database, PersistingActors * EventsPerActor);
@@ -60,17 +60,17 @@ internal static class RuntimeBenchmark
     }
 
     /// <summary>GC heap growth per resident idle actor (registry entry, cell, instance, id, timer), after full collections.</summary>
-    private static async Task<double> IdleActorBytesAsync()
+    internal static async Task<double> IdleActorBytesAsync(int count)
     {
         var system = new ActorSystem("bench-idle");
         var props = Props.Create(() => new IdleActor());
         var before = SettledHeap();
-        for (var i = 0; i < IdleActors; i++)
+        for (var i = 0; i < count; i++)
         {
             system.ActorOf(props, "sensor-" + i.ToString(CultureInfo.InvariantCulture));
         }
 
-        while (system.ArmedTimers < IdleActors)
+        while (system.ArmedTimers < count)
         {
             await Task.Delay(50);
         }
@@ -78,7 +78,7 @@ internal static class RuntimeBenchmark
         var after = SettledHeap();
         GC.KeepAlive(system);
         await system.DisposeAsync();
-        return (double)(after - before) / IdleActors;
+        return (double)(after - before) / count;
     }
 
     private static long SettledHeap()
