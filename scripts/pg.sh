@@ -55,7 +55,7 @@ as_owner() {
   if as_root; then
     ensure_postgres_user
     chown -R postgres "$(real_dir)"
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")  # from /: the caller's folder may be closed to postgres
   else
     "$@"
   fi
