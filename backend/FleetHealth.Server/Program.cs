@@ -1,12 +1,12 @@
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Auth;
-using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Health;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Live;
+using FleetHealth.Server.Membership;
 using FleetHealth.Server.Operations;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;

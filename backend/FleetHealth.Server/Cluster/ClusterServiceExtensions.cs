@@ -1,3 +1,4 @@
+using FleetHealth.Server.Membership;
 using Microsoft.Extensions.Options;
 
 namespace FleetHealth.Server.Cluster;
@@ -36,6 +37,7 @@ internal static class ClusterServiceExtensions
         builder.Services.AddSingleton<IShardDirectory>(sp => sp.GetRequiredService<ShardCoordinator>());
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ShardRegion>(sp, TimeProvider.System));
         builder.Services.AddSingleton<ClusterStatusReader>();
+        builder.Services.AddSingleton<IClusterMembership>(sp => sp.GetRequiredService<ClusterStatusReader>());
         builder.Services.AddHostedService<ClusterEndpoint>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ShardCoordinator>());
     }

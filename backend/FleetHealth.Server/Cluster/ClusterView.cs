@@ -43,6 +43,3 @@ internal sealed class ClusterView
 
 /// <summary>Where a shard lives: its owner and the owner's internal address (Akka's ShardHome).</summary>
 internal sealed record ShardHome(string NodeId, Uri Address);
-
-/// <summary>Something this node did to its shards (shown in the status; fences cannot be logged in a database this node may not reach).</summary>
-public sealed record LocalShardEvent(DateTimeOffset At, string Kind, IReadOnlyList<int> Shards, string? Peer);

@@ -1,3 +1,4 @@
+using FleetHealth.Server.Membership;
 using Npgsql;
 
 namespace FleetHealth.Server.Cluster;

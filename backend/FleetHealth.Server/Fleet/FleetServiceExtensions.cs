@@ -33,12 +33,19 @@ internal static class FleetServiceExtensions
             .Build();
     }
 
-    public static void AddFleet(this WebApplicationBuilder builder)
+    /// <summary>The liveness rules in force (configuration plus tag settings), whatever engine runs the sensors.</summary>
+    public static void AddLivenessRules(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<LivenessOptions>()
             .BindConfiguration(LivenessOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton(sp => FleetPolicy.AwaitingTags(sp.GetRequiredService<IOptions<LivenessOptions>>().Value.ToPolicy()));
+    }
+
+    /// <summary>The sensors on the home-made runtime and its cluster (<see cref="Cluster.ClusterServiceExtensions.AddCluster"/>).</summary>
+    public static void AddFleet(this WebApplicationBuilder builder)
+    {
         builder.Services.AddSingleton(sp => SensorEventSerialization.Register(new EventSerializer()));
         // Sensors are the cluster's sharded entities: their journal writes are fenced by shard leases.
         builder.Services.AddSingleton(sp => new JournalFencing(
@@ -61,11 +68,10 @@ internal static class FleetServiceExtensions
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             StorageOutages = sp.GetRequiredService<StorageOutageLog>(),
         }));
-        builder.Services.AddSingleton(sp => FleetPolicy.AwaitingTags(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LivenessOptions>>().Value.ToPolicy()));
         builder.Services.AddSingleton<SensorFleet>();
         builder.Services.AddSingleton<IShardedEntities, SensorShardEntities>();
         builder.Services.AddSingleton(_ => new ClusterMessageSerializer(SensorClusterMessages.Register(new EventSerializer())));
-        builder.Services.AddSingleton<SensorShards>();
-        builder.Services.AddSingleton<IHeartbeatSink, ActorHeartbeatSink>();
+        builder.Services.AddSingleton<ISensorFleet, SensorShards>();
+        builder.Services.AddSingleton<IHeartbeatSink, FleetHeartbeatSink>();
     }
 }

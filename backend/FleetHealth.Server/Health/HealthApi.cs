@@ -1,7 +1,7 @@
 using FleetHealth.Database;
-using FleetHealth.Server.Cluster;
-using FleetHealth.Server.Fleet;
+using FleetHealth.Fleet;
 using FleetHealth.Server.IngestKeys;
+using FleetHealth.Server.Membership;
 using FleetHealth.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -26,7 +26,7 @@ public static class HealthApi
     internal static Ok<HealthReport> Live() => TypedResults.Ok(new HealthReport("up", null, null));
 
     internal static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> ReadyAsync(
-        NpgsqlDataSource dataSource, Migrator migrator, DatabaseReadiness readiness, IngestKeyCache keys, SensorFleet fleet, ShardCoordinator cluster, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, Migrator migrator, DatabaseReadiness readiness, IngestKeyCache keys, FleetPolicy policy, IClusterMembership cluster, CancellationToken cancellationToken)
     {
         int applied;
         try
@@ -45,8 +45,8 @@ public static class HealthApi
         // balancer either.
         var status = !readiness.IsMigrated || applied < migrator.LatestVersion ? "migrations pending"
             : !keys.IsLoaded ? "loading ingest keys"
-            : !fleet.Policy.IsLoaded ? "loading tag settings"
-            : !cluster.FirstRound.IsCompletedSuccessfully ? "joining the cluster"
+            : !policy.IsLoaded ? "loading tag settings"
+            : !cluster.HasJoined ? "joining the cluster"
             : "ready";
         var report = new HealthReport(status, applied, migrator.LatestVersion);
         return report.Status == "ready" ? TypedResults.Ok(report) : Unready(report);

@@ -10,6 +10,7 @@ using FleetHealth.Server.Live;
 using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
+using FleetHealth.Server.Sharding;
 using FleetHealth.Server.Storage;
 using FleetHealth.Server.Tags;
 
@@ -28,8 +29,8 @@ public static class FleetHealthHostingExtensions
         builder.AddIngestKeys();
         builder.AddIngestion();
         builder.AddSerialIngestion();
-        builder.AddCluster();
-        builder.AddFleet();
+        builder.AddLivenessRules();
+        builder.AddFleetEngine();
         builder.AddProjection();
         builder.AddSensors();
         builder.AddTags();
@@ -38,5 +39,23 @@ public static class FleetHealthHostingExtensions
         builder.AddLive();
         builder.AddDashboard();
         return builder;
+    }
+
+    /// <summary>The engine of <c>Fleet:Engine</c>: the home-made runtime and cluster (default, until removed) or Akka.NET.</summary>
+    private static void AddFleetEngine(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FleetEngineOptions>()
+            .BindConfiguration(FleetEngineOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var engine = builder.Configuration.GetSection(FleetEngineOptions.Section).Get<FleetEngineOptions>()?.Engine ?? FleetEngine.Legacy;
+        if (engine == FleetEngine.Akka)
+        {
+            builder.AddAkkaFleet();
+            return;
+        }
+
+        builder.AddCluster();
+        builder.AddFleet();
     }
 }

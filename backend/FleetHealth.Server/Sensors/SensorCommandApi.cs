@@ -1,9 +1,7 @@
-using FleetHealth.Actors;
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Domain.Sensors;
 using FleetHealth.Fleet;
 using FleetHealth.Server.Auth;
-using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
@@ -25,7 +23,7 @@ public static class SensorCommandApi
     }
 
     internal static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> PutSettingsAsync(
-        string sensorId, HttpRequest request, SensorShards sensors, CancellationToken cancellationToken)
+        string sensorId, HttpRequest request, ISensorFleet sensors, FleetPolicy policy, CancellationToken cancellationToken)
     {
         var read = await JsonBody.ReadOptionalAsync(request, ApiJsonContext.Default.SensorSettingsBody, 16 * 1024, cancellationToken);
         if (read.Refused is { } refused)
@@ -73,45 +71,45 @@ public static class SensorCommandApi
             BeatSettingsValidation.ToTimeSpan(body!.IntervalSeconds),
             BeatSettingsValidation.ToTimeSpan(body.GraceSeconds),
             body.Tags ?? []);
-        return await CommandAsync(request.HttpContext, sensors, id, new ChangeSensorSettings(settings), cancellationToken);
+        return await CommandAsync(request.HttpContext, sensors, policy, id, new ChangeSensorSettings(settings), cancellationToken);
     }
 
-    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> RegisterAsync(string sensorId, HttpContext httpContext, SensorShards sensors, CancellationToken cancellationToken) =>
-        ParsedCommandAsync(httpContext, sensorId, sensors, new RegisterSensor(), cancellationToken);
+    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> RegisterAsync(string sensorId, HttpContext httpContext, ISensorFleet sensors, FleetPolicy policy, CancellationToken cancellationToken) =>
+        ParsedCommandAsync(httpContext, sensorId, sensors, policy, new RegisterSensor(), cancellationToken);
 
-    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> RetireAsync(string sensorId, HttpContext httpContext, SensorShards sensors, CancellationToken cancellationToken) =>
-        ParsedCommandAsync(httpContext, sensorId, sensors, new RetireSensor(), cancellationToken);
+    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> RetireAsync(string sensorId, HttpContext httpContext, ISensorFleet sensors, FleetPolicy policy, CancellationToken cancellationToken) =>
+        ParsedCommandAsync(httpContext, sensorId, sensors, policy, new RetireSensor(), cancellationToken);
 
-    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> ReactivateAsync(string sensorId, HttpContext httpContext, SensorShards sensors, CancellationToken cancellationToken) =>
-        ParsedCommandAsync(httpContext, sensorId, sensors, new ReactivateSensor(), cancellationToken);
+    internal static Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> ReactivateAsync(string sensorId, HttpContext httpContext, ISensorFleet sensors, FleetPolicy policy, CancellationToken cancellationToken) =>
+        ParsedCommandAsync(httpContext, sensorId, sensors, policy, new ReactivateSensor(), cancellationToken);
 
     private static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> ParsedCommandAsync(
-        HttpContext httpContext, string sensorId, SensorShards sensors, object command, CancellationToken cancellationToken)
+        HttpContext httpContext, string sensorId, ISensorFleet sensors, FleetPolicy policy, object command, CancellationToken cancellationToken)
     {
         if (!SensorId.TryParse(sensorId, out var id, out var error))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sensorId"] = [error] }, title: "Bad sensor id");
         }
 
-        return await CommandAsync(httpContext, sensors, id, command, cancellationToken);
+        return await CommandAsync(httpContext, sensors, policy, id, command, cancellationToken);
     }
 
     private static async Task<Results<Ok<SensorView>, ProblemHttpResult, ValidationProblem>> CommandAsync(
-        HttpContext httpContext, SensorShards sensors, SensorId id, object command, CancellationToken cancellationToken)
+        HttpContext httpContext, ISensorFleet sensors, FleetPolicy policy, SensorId id, object command, CancellationToken cancellationToken)
     {
         object reply;
         try
         {
             reply = await sensors.AskAsync(id, command, cancellationToken);
         }
-        catch (Exception e) when (e is TimeoutException or ActorNotAvailableException or ShardUnavailableException)
+        catch (SensorUnavailableException)
         {
             httpContext.Response.Headers.RetryAfter = "1";
             return TypedResults.Problem("The change could not be made durable in time; retry.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable");
         }
 
         return reply is SensorState state
-            ? TypedResults.Ok(SensorReads.View(id, state, sensors.Policy.Current))
+            ? TypedResults.Ok(SensorReads.View(id, state, policy.Current))
             : TypedResults.Problem($"No sensor '{id}'. Register it first (POST /api/v1/sensors/{id}/register) or let it send a heartbeat.", statusCode: StatusCodes.Status404NotFound, title: "Unknown sensor");
     }
 }

@@ -1,7 +1,6 @@
-using FleetHealth.Actors;
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Domain.Sensors;
-using FleetHealth.Server.Cluster;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Projection;
 
@@ -12,7 +11,7 @@ namespace FleetHealth.Server.Sensors;
 /// (read-your-writes: a heartbeat acknowledged a moment ago shows at once, whichever node took it),
 /// else from the read model, which trails the journal by the projection's lag.
 /// </summary>
-internal sealed class SensorReads(SensorShards sensors, SensorQueries readModel)
+internal sealed class SensorReads(ISensorFleet sensors, FleetPolicy policy, SensorQueries readModel)
 {
     public async Task<SensorView?> FindAsync(SensorId id, CancellationToken cancellationToken)
     {
@@ -20,10 +19,10 @@ internal sealed class SensorReads(SensorShards sensors, SensorQueries readModel)
         {
             if (await sensors.StateIfResidentAsync(id, cancellationToken) is { } state)
             {
-                return View(id, state, sensors.Policy.Current);
+                return View(id, state, policy.Current);
             }
         }
-        catch (Exception e) when (e is TimeoutException or ActorNotAvailableException or ShardUnavailableException)
+        catch (SensorUnavailableException)
         {
             // Fall through to the read model.
         }

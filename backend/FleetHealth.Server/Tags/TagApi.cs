@@ -1,6 +1,6 @@
 using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Auth;
-using FleetHealth.Server.Fleet;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Hosting;
 using FleetHealth.Server.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,9 +27,9 @@ public static class TagApi
         return group;
     }
 
-    internal static async Task<Ok<TagList>> ListAsync(TagStore store, SensorFleet fleet, CancellationToken cancellationToken)
+    internal static async Task<Ok<TagList>> ListAsync(TagStore store, FleetPolicy policy, CancellationToken cancellationToken)
     {
-        var fleetRules = fleet.Policy.Current;
+        var fleetRules = policy.Current;
         return TypedResults.Ok(new TagList(fleetRules.DefaultInterval.TotalSeconds, fleetRules.DefaultGrace.TotalSeconds, await store.ListAsync(cancellationToken)));
     }
 

@@ -16,7 +16,8 @@ namespace FleetHealth.Server.Tags;
 /// </summary>
 internal sealed partial class TagSettingsSync(
     TagStore store,
-    SensorFleet fleet,
+    FleetPolicy policy,
+    ISensorFleet fleet,
     DatabaseReadiness readiness,
     StorageOutageLog outages,
     ILogger<TagSettingsSync> logger) : BackgroundService, IChangeFeedSubscriber
@@ -49,10 +50,10 @@ internal sealed partial class TagSettingsSync(
         await _reloading.WaitAsync(cancellationToken);
         try
         {
-            var changed = fleet.Policy.ReplaceTags(await store.LoadAllAsync(cancellationToken));
+            var changed = policy.ReplaceTags(await store.LoadAllAsync(cancellationToken));
             if (changed.Count > 0)
             {
-                var told = fleet.AnnounceTagSettingsChanged(changed);
+                var told = await fleet.AnnounceTagSettingsChangedAsync(changed, cancellationToken);
                 LogChanged(changed.Count, told);
             }
 

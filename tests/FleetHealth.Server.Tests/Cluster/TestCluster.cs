@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using FleetHealth.Server.Cluster;
+using FleetHealth.Server.Membership;
 using FleetHealth.Testing;
 using Npgsql;
 

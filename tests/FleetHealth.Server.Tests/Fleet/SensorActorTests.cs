@@ -127,7 +127,7 @@ public sealed class SensorActorTests : ActorTestKit
         var serializer = SensorEventSerialization.Register(new EventSerializer());
         var payload = serializer.Serialize(new SensorReactivated(Clock.GetUtcNow()), out var manifest);
         await _journal.WriteAsync(new AtomicWrite([new PersistentRepr("sensor/t-6", next, manifest, payload, [])]));
-        var sink = new ActorHeartbeatSink(LocalRegion.For(_fleet, Sys));
+        var sink = new FleetHeartbeatSink(LocalRegion.For(_fleet, Sys));
 
         await Assert.ThrowsAsync<IngestUnavailableException>(async () =>
             await sink.SubmitAsync(new Heartbeat(Id("t-6"), Clock.GetUtcNow(), Sequence: 2), requiredTag: null, CancellationToken.None));

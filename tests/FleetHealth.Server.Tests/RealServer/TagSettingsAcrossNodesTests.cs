@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using FleetHealth.Server.Cluster;
+using FleetHealth.Server.Membership;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Tags;
 using FleetHealth.Testing;

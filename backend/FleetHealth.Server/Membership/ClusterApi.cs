@@ -1,7 +1,7 @@
 using FleetHealth.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace FleetHealth.Server.Cluster;
+namespace FleetHealth.Server.Membership;
 
 /// <summary><c>GET /api/v1/cluster</c>: members, shards per node, recent rebalances, as this node sees them.</summary>
 public static class ClusterApi
@@ -9,9 +9,10 @@ public static class ClusterApi
     public static RouteGroupBuilder MapClusterApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/cluster").WithTags("Operations").RequireAuthorization(AccessPolicies.Viewer);
-        group.MapGet("/", Get);
+        group.MapGet("/", GetAsync);
         return group;
     }
 
-    internal static Ok<ClusterStatus> Get(ClusterStatusReader cluster) => TypedResults.Ok(cluster.Read());
+    internal static async Task<Ok<ClusterStatus>> GetAsync(IClusterMembership cluster, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await cluster.ReadAsync(cancellationToken));
 }

@@ -1,4 +1,4 @@
-namespace FleetHealth.Server.Cluster;
+namespace FleetHealth.Server.Membership;
 
 /// <summary>The cluster as this node sees it (<c>GET /api/v1/cluster</c>, and <c>cluster</c> in <c>GET /api/v1/status</c>).</summary>
 /// <param name="NodeId">This node.</param>
@@ -31,43 +31,15 @@ public sealed record ClusterStatus(
     DateTimeOffset? LastRoundAt,
     string? LastError);
 
-/// <summary>A member: <paramref name="State"/> is up (renewing), down (silent past the down-after time) or left (stopped cleanly).</summary>
-public sealed record ClusterMemberView(string NodeId, string Address, DateTimeOffset StartedAt, DateTimeOffset LastSeen, string State, int Shards, bool Self);
+/// <summary>
+/// A member: on the home-made cluster <paramref name="State"/> is up (renewing), down (silent past the
+/// down-after time) or left (stopped cleanly), with its start and last renewal; on Akka it is the
+/// member's status (joining, up, leaving, exiting, down, removed) or unreachable, and the times are null.
+/// </summary>
+public sealed record ClusterMemberView(string NodeId, string Address, DateTimeOffset? StartedAt, DateTimeOffset? LastSeen, string State, int Shards, bool Self);
 
 /// <summary>One cluster event: <paramref name="Kind"/> is allocated, taken-over, reclaimed, handed-off, released, member-joined, member-down or member-left.</summary>
 public sealed record ClusterEventView(long Id, DateTimeOffset At, string Kind, string? From, string? To, IReadOnlyList<int> Shards);
 
-/// <summary>Builds <see cref="ClusterStatus"/> from the last round's view and this node's counters.</summary>
-internal sealed class ClusterStatusReader(ClusterNode node, ShardLeases leases, ShardCoordinator coordinator, ShardRegion region, JournalFencing fencing)
-{
-    public ClusterStatus Read()
-    {
-        var view = coordinator.View;
-        var held = view.Leases.Where(l => l.Valid && l.Owner is not null).GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var members = view.Members
-            .Select(m => new ClusterMemberView(
-                m.NodeId,
-                m.Address,
-                m.StartedAt,
-                m.LastSeen,
-                m.LeftAt is not null ? "left" : m.Live ? "up" : "down",
-                held.GetValueOrDefault(m.NodeId),
-                m.NodeId == node.NodeId))
-            .ToList();
-        return new ClusterStatus(
-            node.NodeId,
-            node.Address.IsCompletedSuccessfully ? node.Address.Result.ToString() : null,
-            leases.Count,
-            leases.HeldCount,
-            members,
-            [.. view.Events.Select(e => new ClusterEventView(e.Id, e.At, e.Kind, e.From, e.To, e.Shards))],
-            coordinator.LocalEvents,
-            region.Buffered,
-            region.Forwarded,
-            region.Unavailable,
-            fencing.Refused,
-            coordinator.HandoffsInProgress,
-            coordinator.LastRoundAt,
-            coordinator.LastError);
-    }
-}
+/// <summary>Something this node did to its shards (shown in the status; fences cannot be logged in a database this node may not reach).</summary>
+public sealed record LocalShardEvent(DateTimeOffset At, string Kind, IReadOnlyList<int> Shards, string? Peer);

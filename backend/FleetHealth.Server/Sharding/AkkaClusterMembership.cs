@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using FleetHealth.Server.Membership;
+using Microsoft.Extensions.Options;
+using AkkaCluster = Akka.Cluster.Cluster;
+
+namespace FleetHealth.Server.Sharding;
+
+/// <summary>
+/// The cluster as Akka sees it from this node: members with their status from the cluster's gossip
+/// state, shards per member from the sharding coordinator's statistics.
+/// </summary>
+internal sealed class AkkaClusterMembership(ActorSystem system, IRequiredActor<SensorRegion> region, ShardedSensorFleet fleet, IOptions<FleetEngineOptions> options)
+    : IClusterMembership
+{
+    private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(3);
+
+    public bool HasJoined => AkkaCluster.Get(system).SelfMember.Status == MemberStatus.Up;
+
+    public async Task<ClusterStatus> ReadAsync(CancellationToken cancellationToken)
+    {
+        var cluster = AkkaCluster.Get(system);
+        var state = cluster.State;
+        IReadOnlyDictionary<Address, ShardRegionStats> regions;
+        string? error = null;
+        try
+        {
+            var stats = await region.ActorRef.Ask<ClusterShardingStats>(new GetClusterShardingStats(StatsTimeout), StatsTimeout + StatsTimeout, cancellationToken);
+            regions = stats.Regions;
+        }
+        catch (AskTimeoutException)
+        {
+            regions = new Dictionary<Address, ShardRegionStats>();
+            error = "The sharding coordinator did not answer (no cluster leader yet, or it is moving).";
+        }
+
+        var members = state.Members
+            .Select(m => new ClusterMemberView(
+                m.Address.ToString(),
+                m.Address.ToString(),
+                null,
+                null,
+                state.Unreachable.Contains(m) ? "unreachable" : m.Status.ToString().ToLowerInvariant(),
+                regions.TryGetValue(m.Address, out var held) ? held.Stats.Count : 0,
+                m.Address == cluster.SelfAddress))
+            .ToList();
+        var here = regions.TryGetValue(cluster.SelfAddress, out var mine) ? mine.Stats.Count : 0;
+        return new ClusterStatus(
+            cluster.SelfAddress.ToString(),
+            cluster.SelfAddress.ToString(),
+            options.Value.Shards,
+            here,
+            members,
+            [],
+            [],
+            0,
+            0,
+            fleet.Unavailable,
+            0,
+            0,
+            null,
+            error);
+    }
+}

@@ -1,0 +1,64 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using FleetHealth.Coordination;
+using FleetHealth.Fleet;
+using FleetHealth.Server.Fleet;
+using FleetHealth.Server.Ingestion;
+using FleetHealth.Server.Membership;
+using FleetHealth.Server.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using AkkaCluster = Akka.Cluster.Cluster;
+using AkkaClusterOptions = Akka.Cluster.Hosting.ClusterOptions;
+using SensorActor = FleetHealth.Fleet.SensorActor;
+
+namespace FleetHealth.Server.Sharding;
+
+internal static class AkkaFleetServiceExtensions
+{
+    /// <summary>
+    /// The sensors on Akka.NET: one actor system per node (Akka.Hosting), a member of the cluster
+    /// given by <c>Fleet:SeedNodes</c> (itself when there are none), the sensors' shard region with
+    /// each shard under a <see cref="PostgresLease"/>, and their journal in Akka.Persistence.Sql.
+    /// </summary>
+    public static void AddAkkaFleet(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAkkaJournalOptions();
+        builder.Services.AddAkka(FleetEngineOptions.SystemName, (akka, services) =>
+        {
+            var options = services.GetRequiredService<IOptions<FleetEngineOptions>>().Value;
+            var liveness = services.GetRequiredService<IOptions<LivenessOptions>>().Value;
+            var policy = services.GetRequiredService<FleetPolicy>();
+            var clock = services.GetRequiredService<TimeProvider>();
+            akka.ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
+                .AddHocon(AkkaClusterConfiguration.Config, HoconAddMode.Prepend)
+                .AddHocon(PostgresLease.DefaultConfig, HoconAddMode.Append)
+                .AddHocon(SensorEventSerializer.Config, HoconAddMode.Append)
+                .WithFleetJournal(services)
+                .AddSetup(new PostgresLeaseSetup(services.GetRequiredService<NpgsqlDataSource>()))
+                .WithRemoting(options.Hostname, options.Port, options.PublicHostname)
+                .WithClustering(new AkkaClusterOptions { SeedNodes = options.SeedNodes.Count > 0 ? [.. options.SeedNodes] : null })
+                .WithShardRegion<SensorRegion>(
+                    AkkaClusterConfiguration.SensorTypeName,
+                    sensorId => SensorActor.Props(sensorId, policy, liveness.AutoRegister, liveness.SnapshotEvery, clock),
+                    new SensorMessageExtractor(options.Shards),
+                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, ShouldPassivateIdleEntities = false })
+                .AddStartup((system, _) =>
+                {
+                    if (options.SeedNodes.Count == 0)
+                    {
+                        // No seeds: a lone node, the first and only member of its own cluster.
+                        var cluster = AkkaCluster.Get(system);
+                        cluster.Join(cluster.SelfAddress);
+                    }
+                });
+        });
+        builder.Services.AddSingleton<ShardedSensorFleet>();
+        builder.Services.AddSingleton<ISensorFleet>(sp => sp.GetRequiredService<ShardedSensorFleet>());
+        builder.Services.AddSingleton<IHeartbeatSink, FleetHeartbeatSink>();
+        builder.Services.AddSingleton<AkkaClusterMembership>();
+        builder.Services.AddSingleton<IClusterMembership>(sp => sp.GetRequiredService<AkkaClusterMembership>());
+    }
+}
