@@ -48,8 +48,7 @@ public static class FleetHealthHostingExtensions
             .BindConfiguration(FleetEngineOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        var engine = builder.Configuration.GetSection(FleetEngineOptions.Section).Get<FleetEngineOptions>()?.Engine ?? FleetEngine.Legacy;
-        if (engine == FleetEngine.Akka)
+        if (FleetEngineOptions.EngineOf(builder.Configuration) == FleetEngine.Akka)
         {
             builder.AddAkkaFleet();
             return;

@@ -1,3 +1,5 @@
+using FleetHealth.Server.Sharding;
+
 namespace FleetHealth.Server.Projection;
 
 internal static class ProjectionServiceExtensions
@@ -14,8 +16,17 @@ internal static class ProjectionServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<JournalReader>();
         builder.Services.AddSingleton<SensorSnapshots>();
-        builder.Services.AddSingleton<JournalCompaction>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalCompaction>());
+        if (FleetEngineOptions.EngineOf(builder.Configuration) == FleetEngine.Legacy)
+        {
+            // Compaction of the home-made journal; on Akka the sensors' own snapshots bound recovery.
+            builder.Services.AddSingleton<JournalCompaction>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalCompaction>());
+        }
+        else
+        {
+            // TEMPORARY until the projection reads Akka's journal: the old journal's reader.
+            builder.Services.AddSingleton(_ => Fleet.SensorEventSerialization.Register(new FleetHealth.Actors.Persistence.EventSerializer()));
+        }
         builder.Services.AddSingleton<ReadModelWriter>();
         // Real time, whatever the fleet's clock: it polls, times holes in the ordering and measures lag
         // against the database's written_at, all infrastructure timing (a virtual fleet clock in

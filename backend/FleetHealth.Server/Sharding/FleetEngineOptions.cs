@@ -22,6 +22,10 @@ public sealed class FleetEngineOptions : IValidatableObject
 
     public FleetEngine Engine { get; set; } = FleetEngine.Legacy;
 
+    /// <summary>The engine configured, read before the services are built (it decides which are registered).</summary>
+    public static FleetEngine EngineOf(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<FleetEngineOptions>()?.Engine ?? FleetEngine.Legacy;
+
     /// <summary>Address Akka.Remote binds (default loopback: a lone node needs no network).</summary>
     public string Hostname { get; set; } = "127.0.0.1";
 
