@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using FleetHealth.Domain.Liveness;
 
 namespace FleetHealth.Fleet;
@@ -24,6 +25,11 @@ public sealed partial class SensorActor
                     _ => IngestOutcome.Accepted,
                 };
                 PersistThenReply(events, outcome);
+                if (decision == HeartbeatDecision.UnknownSensor)
+                {
+                    PassivateIfUnknown();
+                }
+
                 break;
             case DeadlineDue:
                 PersistThenReply(SensorLiveness.OnTimer(_state, Now, policy), reply: null);
@@ -39,6 +45,7 @@ public sealed partial class SensorActor
                 break;
             case GetSensorState:
                 Sender.Tell(Known(_state));
+                PassivateIfUnknown();
                 break;
             case RegisterSensor:
                 PersistThenReply(SensorLiveness.Register(_state, Now), replyState: true);
@@ -54,6 +61,7 @@ public sealed partial class SensorActor
                 break;
             case ChangeSensorSettings or RetireSensor or ReactivateSensor:
                 Sender.Tell(SensorUnknown.Instance);
+                PassivateIfUnknown();
                 break;
             case not null when OnSnapshotMessage(message):
                 break;
@@ -64,6 +72,20 @@ public sealed partial class SensorActor
     }
 
     private static object Known(SensorState state) => state.IsKnown ? state : SensorUnknown.Instance;
+
+    /// <summary>
+    /// A sensor nobody registered has nothing to watch: its actor leaves memory at once (asked of its
+    /// shard, which stops it once its mailbox is handled and starts it again for a later message), so
+    /// reads and refused heartbeats for made-up ids cost a recovery each, never a resident actor.
+    /// Outside sharding the parent ignores the request.
+    /// </summary>
+    private void PassivateIfUnknown()
+    {
+        if (!_state.IsKnown)
+        {
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        }
+    }
 
     /// <summary>
     /// Persists <paramref name="events"/> atomically (one PersistAll); after the last handler re-arms
