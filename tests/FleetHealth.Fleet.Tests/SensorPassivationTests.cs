@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using FleetHealth.Domain.Liveness;
 using Xunit.Abstractions;
 
 namespace FleetHealth.Fleet.Tests;
