@@ -31,7 +31,7 @@ public sealed partial class SensorActor
                 }
 
                 break;
-            case DeadlineDue:
+            case DeadlineDue or CheckDeadlines:
                 PersistThenReply(SensorLiveness.OnTimer(_state, Now, policy), reply: null);
                 break;
             case TagSettingsChanged changed:

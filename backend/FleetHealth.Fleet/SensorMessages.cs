@@ -36,3 +36,13 @@ public sealed record SensorUnknown
 /// deadline, if that is already past) and re-arms its timer.
 /// </summary>
 public sealed record TagSettingsChanged(IReadOnlySet<string> Tags);
+
+/// <summary>
+/// From the deadline keeper: a deadline of this sensor is due (or about to be) and the sensor may not
+/// be in memory. Delivering it starts the actor if need be (recovery decides the deadlines that passed);
+/// a resident actor decides what is due now and re-arms its timer. No reply.
+/// </summary>
+public sealed record CheckDeadlines
+{
+    public static CheckDeadlines Instance { get; } = new();
+}

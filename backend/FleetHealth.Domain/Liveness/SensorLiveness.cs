@@ -126,11 +126,19 @@ public static class SensorLiveness
     }
 
     /// <summary>When the sensor's timer must next fire, or null when no silence rule applies to it.</summary>
-    public static DateTimeOffset? NextDeadline(SensorState state, LivenessPolicy policy)
+    public static DateTimeOffset? NextDeadline(SensorState state, LivenessPolicy policy) =>
+        NextDeadline(state.Status, state.WatchFrom, state.Settings, policy);
+
+    /// <summary>
+    /// As <see cref="NextDeadline(SensorState, LivenessPolicy)"/> from the parts of a state that decide
+    /// it: the status, the time silence is measured from and the sensor's own settings (for a view
+    /// of the sensor kept elsewhere, such as the read model).
+    /// </summary>
+    public static DateTimeOffset? NextDeadline(LivenessStatus status, DateTimeOffset? watchFrom, SensorSettings settings, LivenessPolicy policy)
     {
-        foreach (var (at, to) in SilenceDeadlines(state, policy))
+        foreach (var (at, to) in SilenceDeadlines(status, watchFrom, settings, policy))
         {
-            if (to.SilenceRank() > state.Status.SilenceRank())
+            if (to.SilenceRank() > status.SilenceRank())
             {
                 return at;
             }
@@ -171,14 +179,17 @@ public static class SensorLiveness
         return (int)Math.Min(MissWindow.MaxWindow, (at - last - settings.Grace).Ticks / settings.Interval.Ticks);
     }
 
-    private static (DateTimeOffset At, LivenessStatus To)[] SilenceDeadlines(SensorState state, LivenessPolicy policy)
+    private static (DateTimeOffset At, LivenessStatus To)[] SilenceDeadlines(SensorState state, LivenessPolicy policy) =>
+        SilenceDeadlines(state.Status, state.WatchFrom, state.Settings, policy);
+
+    private static (DateTimeOffset At, LivenessStatus To)[] SilenceDeadlines(LivenessStatus status, DateTimeOffset? watchFrom, SensorSettings settings, LivenessPolicy policy)
     {
-        if (state.WatchFrom is not { } from || state.Status is LivenessStatus.Registered or LivenessStatus.Retired)
+        if (watchFrom is not { } from || status is LivenessStatus.Registered or LivenessStatus.Retired)
         {
             return [];
         }
 
-        var late = policy.Resolve(state.Settings).LateAfter;
+        var late = policy.Resolve(settings).LateAfter;
         var stale = Max(policy.StaleAfter, late);
         var dead = Max(policy.DeadAfter, stale);
         return [(from + late, LivenessStatus.Late), (from + stale, LivenessStatus.Stale), (from + dead, LivenessStatus.Dead)];
