@@ -45,6 +45,16 @@ public sealed class DeadlineIndex
         }
     }
 
+    /// <summary>Forgets every sensor (the holder stops keeping the index).</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _entries.Clear();
+            _buckets.Clear();
+        }
+    }
+
     /// <summary>The latest view of a sensor: its wake time follows its next deadline under <paramref name="policy"/> (none: it leaves the index).</summary>
     public void Observe(string sensorId, SensorWatch watch, LivenessPolicy policy)
     {

@@ -41,6 +41,7 @@ public sealed partial class ReadModelWriter
 
         await transaction.CommitAsync(cancellationToken);
         cache?.Committed(rows, stamp);
+        Notify(rows);
     }
 
     /// <summary>Forgets gaps older than <paramref name="retention"/> (rolled-back writes); returns how many are still open.</summary>

@@ -13,8 +13,15 @@ namespace FleetHealth.Server.Projection;
 /// <see cref="SensorRowCache"/> does not hold, one update of the stored ones and one upsert of the
 /// new ones, one binary COPY each for heartbeats and transitions, one offset write.
 /// </summary>
-public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
+public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumerable<IReadModelObserver> observers)
 {
+    private readonly IReadModelObserver[] _observers = [.. observers];
+
+    /// <summary>A writer nobody observes (tests, rebuilds).</summary>
+    public ReadModelWriter(NpgsqlDataSource dataSource) : this(dataSource, [])
+    {
+    }
+
     /// <summary>The applied offset of <paramref name="projection"/> (0 before its first batch).</summary>
     public async Task<long> OffsetAsync(string projection, CancellationToken cancellationToken)
     {
@@ -40,6 +47,15 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource)
         var rows = await ApplyEventsAsync(connection, transaction, batch, new Replay(heartbeatsFrom ?? DateTimeOffset.MinValue), cache, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         cache?.Committed(rows, stamp);
+        Notify(rows);
+    }
+
+    private void Notify(IReadOnlyList<SensorRow> rows)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.Committed(rows);
+        }
     }
 
     /// <summary>

@@ -54,6 +54,19 @@ public sealed record SensorRow(string SensorId)
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown sensor event."),
     };
 
+    /// <summary>The status a row's <see cref="Status"/> names (the inverse of <see cref="Name"/>).</summary>
+    public static LivenessStatus StatusOf(string name) => name switch
+    {
+        "registered" => LivenessStatus.Registered,
+        "healthy" => LivenessStatus.Healthy,
+        "fault" => LivenessStatus.Fault,
+        "late" => LivenessStatus.Late,
+        "stale" => LivenessStatus.Stale,
+        "dead" => LivenessStatus.Dead,
+        "retired" => LivenessStatus.Retired,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown sensor status."),
+    };
+
     public static string Name(LivenessStatus status) => status switch
     {
         LivenessStatus.Registered => "registered",

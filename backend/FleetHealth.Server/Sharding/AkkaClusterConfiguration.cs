@@ -35,7 +35,8 @@ internal static class AkkaClusterConfiguration
               # The reference config's "persistence" writes the coordinator's state into our journal.
               state-store-mode = ddata
               remember-entities = off
-              # An idle sensor's timer is what turns it late: never passivate it for idleness.
+              # Idle passivation is set per region from Fleet:PassivateIdleAfterSeconds: safe because
+              # the DeadlineKeeper wakes a passivated sensor before its next deadline.
               passivate-idle-entity-after = off
               use-lease = "{{LeaseConfigPath}}"
               lease-retry-interval = 500ms

@@ -7,6 +7,7 @@ using FleetHealth.Fleet;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Membership;
+using FleetHealth.Server.Projection;
 using FleetHealth.Server.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -44,7 +45,14 @@ internal static class AkkaFleetServiceExtensions
                     AkkaClusterConfiguration.SensorTypeName,
                     sensorId => SensorActor.Props(sensorId, policy, liveness.AutoRegister, liveness.SnapshotEvery, clock),
                     new SensorMessageExtractor(options.Shards),
-                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, ShouldPassivateIdleEntities = false })
+                    new ShardOptions
+                    {
+                        StateStoreMode = StateStoreMode.DData,
+                        RememberEntities = false,
+                        // Safe only with the DeadlineKeeper, which wakes a passivated sensor before its next deadline.
+                        ShouldPassivateIdleEntities = options.PassivateIdleAfterSeconds > 0,
+                        PassivateIdleEntityAfter = options.PassivateIdleAfterSeconds > 0 ? TimeSpan.FromSeconds(options.PassivateIdleAfterSeconds) : null,
+                    })
                 .AddStartup((system, _) =>
                 {
                     if (options.SeedNodes.Count == 0)
@@ -58,6 +66,9 @@ internal static class AkkaFleetServiceExtensions
         builder.Services.AddSingleton<ShardedSensorFleet>();
         builder.Services.AddSingleton<ISensorFleet>(sp => sp.GetRequiredService<ShardedSensorFleet>());
         builder.Services.AddSingleton<IHeartbeatSink, FleetHeartbeatSink>();
+        builder.Services.AddSingleton<DeadlineKeeper>();
+        builder.Services.AddSingleton<IReadModelObserver>(sp => sp.GetRequiredService<DeadlineKeeper>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeadlineKeeper>());
         builder.Services.AddSingleton<AkkaClusterMembership>();
         builder.Services.AddSingleton<IClusterMembership>(sp => sp.GetRequiredService<AkkaClusterMembership>());
     }

@@ -43,6 +43,26 @@ public sealed class FleetEngineOptions : IValidatableObject
     [Range(1, 65536)]
     public int Shards { get; set; } = 256;
 
+    /// <summary>
+    /// A sensor's actor leaves memory after this long without a message (0: never). Safe because the
+    /// deadline keeper wakes it before its next deadline; the price of a short value is a recovery
+    /// (a snapshot read and a few events) each time a sensor is heard from again.
+    /// </summary>
+    [Range(0, 86_400)]
+    public double PassivateIdleAfterSeconds { get; set; } = 120;
+
+    /// <summary>How long before a deadline the keeper wakes a sensor that may not be in memory.</summary>
+    [Range(0, 3_600)]
+    public double DeadlineLookaheadSeconds { get; set; } = 5;
+
+    /// <summary>How long after a wake the keeper wakes a sensor again if the read model still shows the deadline pending.</summary>
+    [Range(1, 3_600)]
+    public double DeadlineRetrySeconds { get; set; } = 30;
+
+    /// <summary>Most wakes the keeper sends per second (earliest deadline first): paces recovery after a failover.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxWakesPerSecond { get; set; } = 5_000;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var seed in SeedNodes)

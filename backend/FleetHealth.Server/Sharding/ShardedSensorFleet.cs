@@ -20,7 +20,7 @@ namespace FleetHealth.Server.Sharding;
 /// <see cref="SensorUnavailableException"/>, never a success. Commands wait for the tag settings to
 /// be loaded, so no sensor is judged by rules that ignore them.
 /// </remarks>
-internal sealed class ShardedSensorFleet(IRequiredActor<SensorRegion> region, FleetPolicy policy, IOptions<LivenessOptions> options) : ISensorFleet
+internal sealed class ShardedSensorFleet(IRequiredActor<SensorRegion> region, FleetPolicy policy, DeadlineKeeper deadlines, IOptions<LivenessOptions> options) : ISensorFleet
 {
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.AckTimeoutSeconds);
     private long _unavailable;
@@ -62,6 +62,8 @@ internal sealed class ShardedSensorFleet(IRequiredActor<SensorRegion> region, Fl
             return 0;
         }
 
+        // Sensors not in memory are re-timed by the keeper (on the node that keeps it).
+        deadlines.TagsChanged(tags);
         var message = new TagSettingsChanged(tags);
         var told = 0;
         foreach (var sensorId in await ResidentIdsAsync(cancellationToken))
