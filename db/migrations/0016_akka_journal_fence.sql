@@ -33,7 +33,8 @@
 --
 -- Cost: one statement-level check per INSERT (or COPY) statement, over its transition table: a
 -- SHA-256 per row (the shard function), one DISTINCT, one indexed lookup and lock per distinct
--- shard. Unfenced sessions still pay for the transition table's capture.
+-- shard (measured in docs/cluster.md). Unfenced sessions still pay for the transition table's
+-- capture.
 
 -- The incarnation holding a lease: the journal writer identity of the process that acquired it
 -- (PostgresLease's journal-writer). Sharding's lease owner is the node's address, which a
@@ -43,6 +44,14 @@
 ALTER TABLE akka.leases ADD COLUMN writer text;
 ALTER TABLE akka.leases ADD CONSTRAINT leases_writer_held CHECK (writer IS NULL OR owner IS NOT NULL);
 
+-- fleethealth_shard_of (migration 0008, and FleetHealth.Fleet.SensorShard in C#), the same
+-- expression declared STABLE: 0008's is IMMUTABLE over convert_to, which is STABLE, so PostgreSQL
+-- does not inline it and calls it row by row (measured: 5.7 ms against 2.0 ms for 2,000 rows).
+-- Tests compare the two functions and the C# one.
+CREATE FUNCTION akka.sensor_shard(sensor_id text, shards integer) RETURNS integer
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    RETURN (('x' || encode(substring(sha256(convert_to(sensor_id, 'UTF8')) FROM 1 FOR 4), 'hex'))::bit(32)::bigint % shards)::integer;
+
 CREATE FUNCTION akka.journal_fence() RETURNS trigger
     LANGUAGE plpgsql
 AS $$
@@ -51,6 +60,7 @@ DECLARE
     lease_prefix   text;
     shards_setting text;
     shard_count    integer;
+    shards_written integer[];
     not_a_sensor   text;
     needed         text[];
     held           integer;
@@ -72,21 +82,28 @@ BEGIN
     END IF;
     shard_count := shards_setting::integer;
 
-    SELECT min(w.persistence_id) FILTER (WHERE NOT (starts_with(w.persistence_id, 'sensor/') AND length(w.persistence_id) > 7)),
-           array_agg(DISTINCT lease_prefix || public.fleethealth_shard_of(substr(w.persistence_id, 8), shard_count))
-               FILTER (WHERE starts_with(w.persistence_id, 'sensor/') AND length(w.persistence_id) > 7)
-      INTO not_a_sensor, needed
-      FROM written w;
+    -- One pass over the statement's rows: the distinct shards written, -1 for a row that is not a
+    -- sensor stream (distinct integers first, lease names only for those: cheaper than distinct text).
+    SELECT array_agg(d.shard) INTO shards_written
+      FROM (SELECT DISTINCT CASE WHEN starts_with(w.persistence_id, 'sensor/') AND length(w.persistence_id) > 7
+                                 THEN akka.sensor_shard(substr(w.persistence_id, 8), shard_count)
+                                 ELSE -1 END AS shard
+              FROM written w) d;
 
-    IF not_a_sensor IS NOT NULL THEN
+    IF shards_written IS NULL THEN
+        RETURN NULL; -- the statement inserted no row
+    END IF;
+
+    IF -1 = ANY (shards_written) THEN
+        SELECT min(w.persistence_id) INTO not_a_sensor
+          FROM written w
+         WHERE NOT (starts_with(w.persistence_id, 'sensor/') AND length(w.persistence_id) > 7);
         RAISE EXCEPTION USING
             ERRCODE = 'ZF001',
             MESSAGE = format('journal fence: writer %s wrote stream %s, which is not a sharded sensor stream', session_writer, not_a_sensor);
     END IF;
 
-    IF needed IS NULL THEN
-        RETURN NULL; -- the statement inserted no row
-    END IF;
+    needed := ARRAY(SELECT lease_prefix || s FROM unnest(shards_written) AS s);
 
     -- READ COMMITTED: a row that a takeover changed meanwhile is waited for (FOR UPDATE conflicts
     -- with KEY SHARE) and its latest version rechecked, so a moved lease is not counted.
