@@ -9,6 +9,7 @@ using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using FleetHealth.Coordination;
 using FleetHealth.Server.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,7 +20,10 @@ namespace FleetHealth.Bench;
 /// `journal` mode: events/s persisted through Akka.Persistence.Sql with FleetHealth's configuration
 /// (<see cref="AkkaJournalConfiguration"/>) by many actors, against raw binary COPY of the same rows
 /// into a table shaped and indexed like the plugin's journal, on the same database in the same run;
-/// then the read journal's delivery delay after a persist.
+/// then the read journal's delivery delay after a persist. <c>--fence</c> chooses how the journal
+/// fence (migration 0016) takes part: <c>unfenced</c> (default: the trigger runs, sessions declare no
+/// writer), <c>fenced</c> (the journal declares a writer that holds all 100 shard leases, so every
+/// batch is checked) or <c>none</c> (the trigger dropped: the journal as before 0016).
 /// </summary>
 internal static class JournalBenchmark
 {
@@ -27,6 +31,9 @@ internal static class JournalBenchmark
     private const int DefaultEventsPerActor = 20;
     private const int CopyBatch = 1_000;
     private const int LatencySamples = 200;
+    private const int FenceShards = 100;
+    private const string StreamPrefix = "sensor/bench-";
+    private const string LatencyStream = "sensor/latency";
 
     /// <summary>The event: opaque bytes (Akka's byte-array serializer), so the figure is the journal's, not a serializer's.</summary>
     private static readonly byte[] Payload = new byte[64];
@@ -41,10 +48,12 @@ internal static class JournalBenchmark
 
         var actors = Option(args, "--actors", DefaultActors);
         var eventsPerActor = Option(args, "--events", DefaultEventsPerActor);
+        var fenceMode = Text(args, "--fence", "unfenced");
         await using var database = await BenchDatabase.CreateAsync();
         var options = new AkkaJournalOptions();
+        var fence = await PrepareFenceAsync(database, fenceMode);
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
-            .WithFallback(AkkaJournalConfiguration.ToConfig(database.ConnectionString, options));
+            .WithFallback(AkkaJournalConfiguration.ToConfig(database.ConnectionString, options, fence));
         using var system = ActorSystem.Create("bench-journal", config);
 
         var journal = await JournalEventsPerSecondAsync(system, actors, eventsPerActor);
@@ -53,7 +62,7 @@ internal static class JournalBenchmark
         var copy = await CopyRowsPerSecondAsync(database, actors, eventsPerActor);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"journal_settings: actors {actors}, events/actor {eventsPerActor}, buffer {options.BufferSize}, batch {options.BatchSize}, round-trip {options.DbRoundTripMaxBatchSize}, parallelism {options.Parallelism}, server_gc {GCSettings.IsServerGC}"));
+            $"journal_settings: actors {actors}, events/actor {eventsPerActor}, buffer {options.BufferSize}, batch {options.BatchSize}, round-trip {options.DbRoundTripMaxBatchSize}, parallelism {options.Parallelism}, server_gc {GCSettings.IsServerGC}, fence {fenceMode}"));
         Print("journal_events_per_s", journal);
         Print("copy_rows_per_s", copy);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"journal_vs_copy: {journal / copy:0.00}"));
@@ -68,7 +77,7 @@ internal static class JournalBenchmark
         var recovered = new Countdown(actors);
         var done = new Countdown(actors);
         var refs = Enumerable.Range(0, actors)
-            .Select(i => system.ActorOf(Props.Create(() => new Writer("bench-" + i.ToString(CultureInfo.InvariantCulture), eventsPerActor, recovered, done))))
+            .Select(i => system.ActorOf(Props.Create(() => new Writer(StreamPrefix + i.ToString(CultureInfo.InvariantCulture), eventsPerActor, recovered, done))))
             .ToList();
         await recovered.Task;
         var watch = Stopwatch.StartNew();
@@ -98,7 +107,7 @@ internal static class JournalBenchmark
         var delivered = new ConcurrentDictionary<long, long>();
         var queries = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(AkkaJournalConfiguration.ReadJournalPluginId);
         var stream = queries.AllEvents(Offset.Sequence(caughtUp))
-            .Where(e => e.PersistenceId == "latency")
+            .Where(e => e.PersistenceId == LatencyStream)
             .Take(LatencySamples)
             .RunForeach(e => delivered[e.SequenceNr] = Stopwatch.GetTimestamp(), system.Materializer());
         var probe = system.ActorOf(Props.Create(() => new Stamper(confirmed, allConfirmed)));
@@ -129,7 +138,7 @@ internal static class JournalBenchmark
         string manifest;
         int identifier;
         string writerUuid;
-        await using (var sample = new NpgsqlCommand("SELECT tags, manifest, identifier, writer_uuid FROM akka.event_journal WHERE persistence_id = 'bench-0' LIMIT 1", connection))
+        await using (var sample = new NpgsqlCommand("SELECT tags, manifest, identifier, writer_uuid FROM akka.event_journal WHERE persistence_id = 'sensor/bench-0' LIMIT 1", connection))
         await using (var reader = await sample.ExecuteReaderAsync())
         {
             await reader.ReadAsync();
@@ -151,7 +160,7 @@ internal static class JournalBenchmark
                     await importer.StartRowAsync();
                     await importer.WriteAsync(DateTime.UtcNow.Ticks, NpgsqlDbType.Bigint);
                     await importer.WriteAsync(false, NpgsqlDbType.Boolean);
-                    await importer.WriteAsync("bench-" + (i % actors).ToString(CultureInfo.InvariantCulture), NpgsqlDbType.Text);
+                    await importer.WriteAsync(StreamPrefix + (i % actors).ToString(CultureInfo.InvariantCulture), NpgsqlDbType.Text);
                     await importer.WriteAsync((long)(i / actors) + 1, NpgsqlDbType.Bigint);
                     await importer.WriteAsync(Payload, NpgsqlDbType.Bytea);
                     if (tags is null)
@@ -175,6 +184,45 @@ internal static class JournalBenchmark
         }
 
         return rows / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Fenced: a writer holding every shard's lease for the run; none: the trigger dropped; unfenced: as migrated.</summary>
+    private static async Task<JournalFence?> PrepareFenceAsync(BenchDatabase database, string mode)
+    {
+        switch (mode)
+        {
+            case "unfenced":
+                return null;
+            case "none":
+                await using (var drop = database.DataSource.CreateCommand("DROP TRIGGER journal_fence ON akka.event_journal"))
+                {
+                    await drop.ExecuteNonQueryAsync();
+                }
+
+                return null;
+            case "fenced":
+                var fence = new JournalFence(JournalFence.NewWriter(), "bench", "sensor", FenceShards);
+                await using (var leases = database.DataSource.CreateCommand("""
+                    INSERT INTO akka.leases (name, owner, writer, epoch, acquired_at, expires_at)
+                    SELECT $1 || s, 'bench', $2, 1, clock_timestamp(), clock_timestamp() + interval '1 day' FROM generate_series(0, $3 - 1) s
+                    """))
+                {
+                    leases.Parameters.Add(new NpgsqlParameter { Value = fence.LeasePrefix });
+                    leases.Parameters.Add(new NpgsqlParameter { Value = fence.Writer });
+                    leases.Parameters.Add(new NpgsqlParameter { Value = FenceShards });
+                    await leases.ExecuteNonQueryAsync();
+                }
+
+                return fence;
+            default:
+                throw new ArgumentException($"--fence is fenced, unfenced or none, not '{mode}'");
+        }
+    }
+
+    private static string Text(string[] args, string name, string fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 
     private static async Task<int> RerunWithServerGcAsync(string[] args)
@@ -258,6 +306,6 @@ internal static class JournalBenchmark
             }));
         }
 
-        public override string PersistenceId => "latency";
+        public override string PersistenceId => LatencyStream;
     }
 }

@@ -24,9 +24,16 @@ namespace FleetHealth.Coordination;
 /// <para><b>Loss.</b> A renewal that finds the lease expired or taken, or renewals that keep
 /// failing until the trusted time is over, invoke the lease-lost callback once (per acquisition)
 /// and make <see cref="CheckLease"/> false until the lease is acquired again.</para>
-/// <para><b>Not guaranteed.</b> A process paused (GC, VM freeze) between a <see cref="CheckLease"/>
-/// and its write can still write after expiry: that needs a guard where the write lands (the
-/// journal comparing the epoch), a later step. Acquire and release may time out
+/// <para><b>Incarnations and the journal fence.</b> With <c>journal-writer</c> set (a
+/// <see cref="JournalFence"/>'s writer, new for every start), an acquisition records it; the same
+/// owner name with another writer (a restarted node on the same address) is another owner: it
+/// waits for the old lease to expire and gets a new epoch. Taking over a lease whose previous
+/// writer let it expire first ends that writer's open journal transactions
+/// (<c>pg_terminate_backend</c>), then waits, locking the row <c>FOR UPDATE</c>, for the writes
+/// that passed the journal fence under it: a journal write of a paused or cut-off holder is either
+/// committed before the acquisition returns or refused (SQLSTATE <c>ZF001</c>).</para>
+/// <para><b>Not guaranteed.</b> Without the journal fence, a process paused (GC, VM freeze) between
+/// a <see cref="CheckLease"/> and its write can still write after expiry. Acquire and release may time out
 /// (<c>lease-operation-timeout</c>) after PostgreSQL applied them: a timed-out acquisition may hold
 /// the lease (acquire again, or let it expire), a timed-out release leaves it to expire.</para>
 /// </remarks>
@@ -59,7 +66,7 @@ public sealed class PostgresLease : Lease
                 $"{settings}: safety-margin must be positive and heartbeat-interval shorter than heartbeat-timeout - safety-margin");
         }
 
-        var store = new PostgresLeaseStore(PostgresLeaseDataSources.Get(system).For(settings.LeaseConfig));
+        var store = new PostgresLeaseStore(PostgresLeaseDataSources.Get(system).For(settings.LeaseConfig), JournalWriter(settings));
         _state = new PostgresLeaseState(clock);
         // The actor may be in a renewal (itself bounded by the operation timeout) when asked.
         _askTimeout = timeouts.OperationTimeout + timeouts.OperationTimeout;
@@ -86,6 +93,10 @@ public sealed class PostgresLease : Lease
           lease-operation-timeout = 5s
           # Npgsql connection string; ignored when the system's setup has a PostgresLeaseSetup.
           connection-string = ""
+          # This incarnation's journal writer identity (JournalFence.Writer), recorded with every
+          # acquisition so the journal fence (migration 0016) lets this node's journal write the
+          # shard; empty: none (fenced journal sessions cannot write the shard).
+          journal-writer = ""
         }
         """);
 
@@ -120,6 +131,19 @@ public sealed class PostgresLease : Lease
         {
             throw new LeaseTimeoutException($"Timed out trying to {what} lease [{Settings.LeaseName}, {Settings.OwnerName}]");
         }
+    }
+
+    private static string? JournalWriter(LeaseSettings settings)
+    {
+        var writer = settings.LeaseConfig.GetString("journal-writer", null);
+        if (string.IsNullOrEmpty(writer))
+        {
+            return null;
+        }
+
+        return JournalFence.IsValidWriter(writer)
+            ? writer
+            : throw new ConfigurationException($"{settings}: journal-writer must be 1 to {JournalFence.MaxWriterLength} of A-Z a-z 0-9 . _ - : @");
     }
 
     private static TimeSpan SafetyMargin(LeaseSettings settings)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Cluster.Sharding;
 
 namespace FleetHealth.Fleet;
@@ -10,10 +9,13 @@ namespace FleetHealth.Fleet;
 /// </summary>
 public sealed class SensorMessageExtractor : IMessageExtractor
 {
+    private readonly string[] _shardIds;
+
     public SensorMessageExtractor(int shards)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         Shards = shards;
+        _shardIds = SensorShard.Ids(shards);
     }
 
     public int Shards { get; }
@@ -29,5 +31,5 @@ public sealed class SensorMessageExtractor : IMessageExtractor
 
     public string ShardId(string entityId, object? messageHint = null) => ShardOf(entityId);
 
-    private string ShardOf(string sensorId) => SensorShard.Of(sensorId, Shards).ToString(CultureInfo.InvariantCulture);
+    private string ShardOf(string sensorId) => _shardIds[SensorShard.Of(sensorId, Shards)];
 }

@@ -151,6 +151,38 @@ public sealed class PostgresLeaseTests(MigratedDatabase database, ITestOutputHel
     }
 
     [Fact]
+    public async Task A_restarted_node_on_the_same_address_is_another_owner_until_the_old_incarnations_lease_expires()
+    {
+        // Sharding names the owner by address, which a restart keeps; the journal writer is new.
+        var old = new PostgresLeaseStore(database.DataSource, "node-a-old");
+        var restarted = new PostgresLeaseStore(database.DataSource, "node-a-new");
+        Assert.Equal(1, await old.AcquireAsync("restart", "fleet@a:4053", TimeSpan.FromMilliseconds(500), default));
+        Assert.Null(await restarted.AcquireAsync("restart", "fleet@a:4053", TimeSpan.FromSeconds(30), default));
+
+        await AwaitAssertAsync(async () => Assert.Equal(2, await restarted.AcquireAsync("restart", "fleet@a:4053", TimeSpan.FromSeconds(30), default)), Patience, Poll);
+        Assert.Equal("node-a-new", await Writer("restart"));
+        // The old incarnation cannot take it back, nor renew it.
+        Assert.Null(await old.AcquireAsync("restart", "fleet@a:4053", TimeSpan.FromSeconds(30), default));
+        Assert.False(await old.RenewAsync("restart", "fleet@a:4053", 1, TimeSpan.FromSeconds(30), default));
+        // Re-acquiring by the same incarnation keeps the epoch; releasing clears the writer.
+        Assert.Equal(2, await restarted.AcquireAsync("restart", "fleet@a:4053", TimeSpan.FromSeconds(30), default));
+        Assert.True(await restarted.ReleaseAsync("restart", "fleet@a:4053", 2, default));
+        Assert.Null(await Writer("restart"));
+    }
+
+    [Fact]
+    public async Task The_lease_records_the_journal_writer_of_its_configuration()
+    {
+        var settings = LeaseSettings.Create(
+            ConfigurationFactory.ParseString("journal-writer = \"node-1-42-0a1b2c3d\"").WithFallback(Settings("configured-writer", "a", database.ConnectionString).LeaseConfig),
+            "configured-writer",
+            "a");
+        var lease = new PostgresLease(settings, (ExtendedActorSystem)Sys);
+        Assert.True(await lease.Acquire());
+        Assert.Equal("node-1-42-0a1b2c3d", await Writer("configured-writer"));
+    }
+
+    [Fact]
     public async Task Akka_lease_provider_loads_the_lease_from_configuration_as_sharding_use_lease_does()
     {
         var lease = LeaseProvider.Get(Sys).GetLease("provided", PostgresLease.ConfigPath, "node-1:4053");
@@ -200,6 +232,13 @@ public sealed class PostgresLeaseTests(MigratedDatabase database, ITestOutputHel
             reader.GetInt64(1),
             reader.GetFieldValue<DateTime>(2),
             reader.IsDBNull(3) ? DateTime.MinValue : reader.GetFieldValue<DateTime>(3));
+    }
+
+    private async Task<string?> Writer(string name)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT writer FROM akka.leases WHERE name = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        return await command.ExecuteScalarAsync() as string;
     }
 
     private async Task<bool> ExpiredByDatabase(string name)

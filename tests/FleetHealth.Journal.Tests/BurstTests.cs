@@ -1,6 +1,8 @@
 using Akka.Actor;
+using FleetHealth.Coordination;
 using FleetHealth.Server.Storage;
 using FleetHealth.Testing;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace FleetHealth.Journal.Tests;
@@ -19,6 +21,30 @@ public sealed class BurstTests(MigratedDatabase database, ITestOutputHelper outp
     {
         using var kit = new Kit(JournalTestConfig.For(database.ConnectionString), output);
         var outcomes = Burst(kit, "tuned", output);
+
+        Assert.Empty(outcomes.OfType<BurstActor.Failed>().Select(f => f.Cause.Message).Distinct());
+        Assert.Empty(outcomes.OfType<BurstActor.Rejected>());
+        Assert.Equal(Actors, outcomes.OfType<BurstActor.Persisted>().Count());
+    }
+
+    [Fact]
+    public async Task With_the_journal_fence_every_actor_of_a_burst_persists_under_its_writers_leases()
+    {
+        // Every batch of the burst (up to batch-size rows from sensors on all shards) is checked
+        // against the 100 leases, locking them by all concurrent batches at once.
+        var fence = new JournalFence(JournalFence.NewWriter(), "burst", "sensor", 100);
+        await using (var leases = database.DataSource.CreateCommand("""
+            INSERT INTO akka.leases (name, owner, writer, epoch, acquired_at, expires_at)
+            SELECT $1 || s, 'burst', $2, 1, clock_timestamp(), clock_timestamp() + interval '1 hour' FROM generate_series(0, 99) s
+            """))
+        {
+            leases.Parameters.Add(new NpgsqlParameter { Value = fence.LeasePrefix });
+            leases.Parameters.Add(new NpgsqlParameter { Value = fence.Writer });
+            await leases.ExecuteNonQueryAsync();
+        }
+
+        using var kit = new Kit(JournalTestConfig.For(database.ConnectionString, fence: fence), output);
+        var outcomes = Burst(kit, "sensor/fenced", output);
 
         Assert.Empty(outcomes.OfType<BurstActor.Failed>().Select(f => f.Cause.Message).Distinct());
         Assert.Empty(outcomes.OfType<BurstActor.Rejected>());

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using FleetHealth.Coordination;
 using FleetHealth.Server.Storage;
 
 namespace FleetHealth.Journal.Tests;
@@ -6,8 +7,8 @@ namespace FleetHealth.Journal.Tests;
 internal static class JournalTestConfig
 {
     /// <summary>The production configuration on a test database; logs warnings and up to the test output.</summary>
-    public static Config For(string connectionString, AkkaJournalOptions? options = null, string? overrides = null) =>
+    public static Config For(string connectionString, AkkaJournalOptions? options = null, string? overrides = null, JournalFence? fence = null) =>
         ConfigurationFactory.ParseString(overrides ?? "")
             .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING"))
-            .WithFallback(AkkaJournalConfiguration.ToConfig(connectionString, options ?? new AkkaJournalOptions()));
+            .WithFallback(AkkaJournalConfiguration.ToConfig(connectionString, options ?? new AkkaJournalOptions(), fence));
 }

@@ -20,7 +20,9 @@ namespace FleetHealth.Wiring.Tests;
 /// The Akka.NET parts together on a database that only the project's migrations prepared: a
 /// single-node cluster whose sharding region "sensor" runs <see cref="SensorActor"/>s, journalled
 /// by the Sql plugin through <see cref="SensorEventSerializer"/>, each shard under a
-/// <see cref="PostgresLease"/>; then a new system on the same database recovers the sensor.
+/// <see cref="PostgresLease"/>, the journal fenced by the node's <see cref="JournalFence"/> (so
+/// every persist also proves that the fence finds the lease sharding took for the sensor); then a
+/// new system (a new writer) on the same database recovers the sensor.
 /// </summary>
 public sealed class ShardedSensorTests(MigratedDatabase database, ITestOutputHelper output) : IClassFixture<MigratedDatabase>
 {
@@ -32,11 +34,12 @@ public sealed class ShardedSensorTests(MigratedDatabase database, ITestOutputHel
     public async Task Heartbeats_through_the_region_are_journalled_under_a_lease_and_recovered_by_a_new_system()
     {
         const string sensor = "wiring-1";
-        var extractor = new SensorMessageExtractor();
+        var extractor = new SensorMessageExtractor(WiringShards.Count);
         var leaseName = $"{SystemName}-shard-{TypeName}-{extractor.ShardId(sensor, null)}";
 
         string firstOwner;
-        using (var first = new Akka.TestKit.Xunit2.TestKit(Setup(), SystemName, output: output))
+        var firstFence = NewFence();
+        using (var first = new Akka.TestKit.Xunit2.TestKit(Setup(firstFence), SystemName, output: output))
         {
             var region = await StartAsync(first.Sys);
             for (var sequence = 1; sequence <= 3; sequence++)
@@ -59,9 +62,10 @@ public sealed class ShardedSensorTests(MigratedDatabase database, ITestOutputHel
 
             // The sensor's shard runs under a lease in akka.leases that this node holds.
             firstOwner = Cluster.Get(first.Sys).SelfAddress.HostPort();
-            var lease = Assert.Single(await RowsAsync("SELECT owner, epoch FROM akka.leases WHERE name = $1", leaseName));
+            var lease = Assert.Single(await RowsAsync("SELECT owner, epoch, writer FROM akka.leases WHERE name = $1", leaseName));
             Assert.Equal(firstOwner, lease[0]);
             Assert.Equal(1L, lease[1]);
+            Assert.Equal(firstFence.Writer, lease[2]);
 
             // Leaving the cluster hands the shards off: the shard stops and releases its lease.
             await CoordinatedShutdown.Get(first.Sys).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(Ask);
@@ -71,15 +75,21 @@ public sealed class ShardedSensorTests(MigratedDatabase database, ITestOutputHel
             Assert.Equal(DBNull.Value, released[0]);
         }
 
-        using var second = new Akka.TestKit.Xunit2.TestKit(Setup(), SystemName, output: output);
+        var secondFence = NewFence();
+        using var second = new Akka.TestKit.Xunit2.TestKit(Setup(secondFence), SystemName, output: output);
         var recovered = await StartAsync(second.Sys);
         var state = Assert.IsType<SensorState>(await recovered.Ask<object>(new SensorEnvelope(sensor, new GetSensorState()), Ask));
         Assert.True(state.IsKnown);
         Assert.Equal(3L, state.HeartbeatCount);
-        var taken = Assert.Single(await RowsAsync("SELECT owner, epoch FROM akka.leases WHERE name = $1", leaseName));
+        var taken = Assert.Single(await RowsAsync("SELECT owner, epoch, writer FROM akka.leases WHERE name = $1", leaseName));
         Assert.Equal(Cluster.Get(second.Sys).SelfAddress.HostPort(), taken[0]);
         Assert.NotEqual(firstOwner, taken[0]);
         Assert.Equal(2L, taken[1]);
+        Assert.Equal(secondFence.Writer, taken[2]);
+
+        // The new owner writes under the fence too.
+        var next = new Heartbeat(Id(sensor), DateTimeOffset.UtcNow, 4);
+        Assert.Equal(IngestOutcome.Accepted, await recovered.Ask<IngestOutcome>(new SensorEnvelope(sensor, new SubmitHeartbeat(next)), Ask));
     }
 
     /// <summary>Joins the system to itself, waits until it is up and starts the sensor region.</summary>
@@ -96,13 +106,15 @@ public sealed class ShardedSensorTests(MigratedDatabase database, ITestOutputHel
             TypeName,
             entityId => SensorActor.Props(entityId, rules, autoRegister: true, snapshotEvery: 0, TimeProvider.System),
             ClusterShardingSettings.Create(system),
-            new SensorMessageExtractor());
+            new SensorMessageExtractor(WiringShards.Count));
     }
 
-    private ActorSystemSetup Setup() =>
-        BootstrapSetup.Create().WithConfig(Config()).And(new PostgresLeaseSetup(database.DataSource));
+    private static JournalFence NewFence() => new(JournalFence.NewWriter(), SystemName, TypeName, WiringShards.Count);
 
-    private Config Config() =>
+    private ActorSystemSetup Setup(JournalFence fence) =>
+        BootstrapSetup.Create().WithConfig(Config(fence)).And(new PostgresLeaseSetup(database.DataSource));
+
+    private Config Config(JournalFence fence) =>
         ConfigurationFactory.ParseString("""
             akka {
               loglevel = INFO
@@ -129,9 +141,10 @@ public sealed class ShardedSensorTests(MigratedDatabase database, ITestOutputHel
               lease-operation-timeout = 2s
             }
             """)
+            .WithFallback(fence.LeaseConfig)
             .WithFallback(PostgresLease.DefaultConfig)
             .WithFallback(SensorEventSerializer.Config)
-            .WithFallback(AkkaJournalConfiguration.ToConfig(database.ConnectionString, new AkkaJournalOptions()));
+            .WithFallback(AkkaJournalConfiguration.ToConfig(database.ConnectionString, new AkkaJournalOptions(), fence));
 
     private static SensorId Id(string text) => SensorId.TryParse(text, out var id, out _) ? id : throw new ArgumentException(text);
 

@@ -33,11 +33,14 @@ internal static class AkkaFleetServiceExtensions
             var liveness = services.GetRequiredService<IOptions<LivenessOptions>>().Value;
             var policy = services.GetRequiredService<FleetPolicy>();
             var clock = services.GetRequiredService<TimeProvider>();
+            // A writer new at every start: the journal writes only under shard leases this incarnation holds.
+            var fence = new JournalFence(JournalFence.NewWriter(), FleetEngineOptions.SystemName, AkkaClusterConfiguration.SensorTypeName, options.Shards);
             akka.ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
                 .AddHocon(AkkaClusterConfiguration.Config, HoconAddMode.Prepend)
+                .AddHocon(fence.LeaseConfig, HoconAddMode.Prepend)
                 .AddHocon(PostgresLease.DefaultConfig, HoconAddMode.Append)
                 .AddHocon(SensorEventSerializer.Config, HoconAddMode.Append)
-                .WithFleetJournal(services)
+                .WithFleetJournal(services, fence)
                 .AddSetup(new PostgresLeaseSetup(services.GetRequiredService<NpgsqlDataSource>()))
                 .WithRemoting(options.Hostname, options.Port, options.PublicHostname)
                 .WithClustering(new AkkaClusterOptions { SeedNodes = options.SeedNodes.Count > 0 ? [.. options.SeedNodes] : null })

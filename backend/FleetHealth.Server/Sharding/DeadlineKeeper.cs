@@ -29,7 +29,7 @@ namespace FleetHealth.Server.Sharding;
 /// keep beating wake themselves). Tag settings changes re-time the index.
 /// </remarks>
 internal sealed partial class DeadlineKeeper(
-    ReadModelProjection projection,
+    IServiceProvider services,
     NpgsqlDataSource dataSource,
     FleetPolicy policy,
     IRequiredActor<SensorRegion> region,
@@ -79,6 +79,8 @@ internal sealed partial class DeadlineKeeper(
     {
         await readiness.Migrated.WaitAsync(stoppingToken);
         await policy.Loaded.WaitAsync(stoppingToken);
+        // Resolved here, not injected: the projection's writer tells this keeper of its batches.
+        var projection = services.GetRequiredService<ReadModelProjection>();
         var perTick = Math.Max(1, (int)(options.Value.MaxWakesPerSecond * Tick.TotalSeconds));
         using var timer = new PeriodicTimer(Tick);
         while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -3,6 +3,7 @@ using System.Globalization;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Persistence.Sql;
+using FleetHealth.Coordination;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -58,6 +59,11 @@ public sealed class AkkaJournalOptions
 /// consumer that resumes from the last offset it stored misses nothing and sees nothing twice.</item>
 /// <item>Tags are stored in the journal row (tag-write-mode Csv, <c>;</c>-delimited): a tag may not
 /// contain <c>;</c>.</item>
+/// <item>Exclusion: with a <see cref="JournalFence"/>, the journal's connections (and only the
+/// journal's: not the snapshot store's nor the read journal's) declare its writer, and migration
+/// 0016 refuses a batch with any sensor whose shard lease this writer does not hold (SQLSTATE
+/// <c>ZF001</c>): the whole batch fails, and every actor of it gets <c>OnPersistFailure</c> (never a
+/// success).</item>
 /// </list>
 /// </summary>
 public static class AkkaJournalConfiguration
@@ -86,24 +92,31 @@ public static class AkkaJournalConfiguration
     /// Makes the Sql journal and snapshot store the default persistence plugins of the actor system,
     /// with <c>Database:ConnectionString</c> and section <c>Journal</c> from the service provider.
     /// </summary>
-    public static AkkaConfigurationBuilder WithFleetJournal(this AkkaConfigurationBuilder builder, IServiceProvider services) =>
+    public static AkkaConfigurationBuilder WithFleetJournal(this AkkaConfigurationBuilder builder, IServiceProvider services, JournalFence? fence = null) =>
         builder.WithFleetJournal(
             services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
-            services.GetRequiredService<IOptions<AkkaJournalOptions>>().Value);
+            services.GetRequiredService<IOptions<AkkaJournalOptions>>().Value,
+            fence);
 
-    public static AkkaConfigurationBuilder WithFleetJournal(this AkkaConfigurationBuilder builder, string connectionString, AkkaJournalOptions options) =>
+    public static AkkaConfigurationBuilder WithFleetJournal(this AkkaConfigurationBuilder builder, string connectionString, AkkaJournalOptions options, JournalFence? fence = null) =>
         builder
-            .AddHocon(ToConfig(connectionString, options), HoconAddMode.Prepend)
+            .AddHocon(ToConfig(connectionString, options, fence), HoconAddMode.Prepend)
             // The plugin's reference.conf is not loaded by itself: without it the plugin has no class, dao or mappings.
             .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
 
-    /// <summary>The whole configuration, with the plugin's defaults as fallback (for a bare ActorSystem or TestKit).</summary>
-    public static Config ToConfig(string connectionString, AkkaJournalOptions options) =>
-        ConfigurationFactory.ParseString(ToHocon(connectionString, options)).WithFallback(SqlPersistence.DefaultConfiguration);
+    /// <summary>
+    /// The whole configuration, with the plugin's defaults as fallback (for a bare ActorSystem or
+    /// TestKit). <paramref name="fence"/>: the writer whose journal sessions migration 0016 fences;
+    /// null: unfenced (tools, tests of the journal alone).
+    /// </summary>
+    public static Config ToConfig(string connectionString, AkkaJournalOptions options, JournalFence? fence = null) =>
+        ConfigurationFactory.ParseString(ToHocon(connectionString, options, fence)).WithFallback(SqlPersistence.DefaultConfiguration);
 
-    private static string ToHocon(string connectionString, AkkaJournalOptions options)
+    private static string ToHocon(string connectionString, AkkaJournalOptions options, JournalFence? fence)
     {
         var connection = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "fleethealth-akka" }.ConnectionString;
+        // Only the journal writes events: the snapshot store and the read journal stay unfenced.
+        var journalConnection = fence?.ApplyTo(connection) ?? connection;
         var interval = Duration(options.QueryInterval);
         // The read journal's own `default` block is a substitution resolved inside the plugin's
         // reference.conf, so it does not follow an override of the journal's: each plugin names the
@@ -114,7 +127,7 @@ public static class AkkaJournalConfiguration
               snapshot-store.plugin = "{{SnapshotPluginId}}"
 
               journal.sql {
-                connection-string = {{Quote(connection)}}
+                connection-string = {{Quote(journalConnection)}}
                 provider-name = "{{ProviderName}}"
                 auto-initialize = off
                 tag-write-mode = Csv
