@@ -36,6 +36,7 @@ internal static class AkkaFleetServiceExtensions
                 .AddHocon(AkkaClusterConfiguration.Config, HoconAddMode.Prepend)
                 .AddHocon(PostgresLease.DefaultConfig, HoconAddMode.Append)
                 .AddHocon(SensorEventSerializer.Config, HoconAddMode.Append)
+                .AddHocon(SensorMessageSerializer.Config, HoconAddMode.Append)
                 .WithFleetJournal(services)
                 .AddSetup(new PostgresLeaseSetup(services.GetRequiredService<NpgsqlDataSource>()))
                 .WithRemoting(options.Hostname, options.Port, options.PublicHostname)
