@@ -37,10 +37,11 @@ public sealed class AkkaClusterMembershipTests(IsolatedDatabase db, ITestOutputH
                     s => s.Members.Count(m => m.State == "up") == 3,
                     AkkaTestCluster.Settle,
                     $"node {i} sees three members up");
-                Assert.Equal([cluster.Address(0), cluster.Address(1), cluster.Address(2)], status.Members.Select(m => m.Address).Order(StringComparer.Ordinal));
-                Assert.Equal(cluster.Address(i), status.Address);
+                Assert.Equal(new[] { cluster.Address(0), cluster.Address(1), cluster.Address(2) }.Order(StringComparer.Ordinal), status.Members.Select(m => m.Address).Order(StringComparer.Ordinal));
+                Assert.Equal((ClusterEngines.Akka, cluster.NodeId(i), cluster.Address(i)), (status.Engine, status.NodeId, status.Address));
                 Assert.Equal(cluster.Address(i), Assert.Single(status.Members, m => m.Self).Address);
-                Assert.All(status.Members, m => Assert.Null(m.StartedAt));
+                Assert.Equal(new[] { cluster.NodeId(0), cluster.NodeId(1), cluster.NodeId(2) }.Order(StringComparer.Ordinal), status.Members.Select(m => m.NodeId).Order(StringComparer.Ordinal));
+                Assert.All(status.Members, m => Assert.Equal((null, null, 0), (m.StartedAt, m.LastSeen, m.Roles?.Count)));
             }
 
             // Any node accepts any sensor: each beat goes to a node chosen without regard to owners,

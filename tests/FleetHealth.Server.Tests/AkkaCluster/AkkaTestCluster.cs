@@ -47,6 +47,9 @@ internal sealed class AkkaTestCluster : IAsyncDisposable
     /// <summary>Node <paramref name="index"/>'s address as Akka prints it (<c>akka.tcp://fleethealth@127.0.0.1:port</c>).</summary>
     public string Address(int index) => $"akka.tcp://{Owner(index)}";
 
+    /// <summary>Node <paramref name="index"/>'s id in <c>GET /api/v1/cluster</c> (host:port).</summary>
+    public string NodeId(int index) => $"127.0.0.1:{_akkaPorts[index].ToString(CultureInfo.InvariantCulture)}";
+
     /// <summary>Node <paramref name="index"/>'s name as a shard lease owner (<c>fleethealth@127.0.0.1:port</c>).</summary>
     public string Owner(int index) => Name(_akkaPorts[index]);
 
