@@ -49,7 +49,9 @@ internal static class AkkaClusterConfiguration
               passivate-idle-entity-after = off
               use-lease = "{{LeaseConfigPath}}"
               lease-retry-interval = 500ms
-              retry-interval = 500ms
+              # How often a region asks for the home of a shard it buffers messages for (after its
+              # node died, say): the sooner it asks, the sooner the shard starts on a survivor.
+              retry-interval = 250ms
               shard-start-timeout = 3s
               coordinator-failure-backoff = 1s
             }

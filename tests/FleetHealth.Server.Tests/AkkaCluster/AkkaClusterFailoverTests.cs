@@ -17,7 +17,9 @@ namespace FleetHealth.Server.Tests.AkkaCluster;
 public sealed class AkkaClusterFailoverTests(IsolatedDatabase db, ITestOutputHelper output) : IClassFixture<IsolatedDatabase>
 {
     private const int LoadSensors = 30;
-    private const int MaxInFlightPerSensor = 8;
+    // Beats stuck on the dead node's shards wait the ack timeout (10 s = 20 periods): the cap must
+    // be above that, or a sensor could send nothing new and its return would be timed late.
+    private const int MaxInFlightPerSensor = 32;
     private const string Prefix = "load-";
 
     // The server's default: a request waits this long for its sensor before it is answered 503.
