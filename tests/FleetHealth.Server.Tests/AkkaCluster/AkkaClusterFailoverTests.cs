@@ -74,7 +74,8 @@ public sealed class AkkaClusterFailoverTests(IsolatedDatabase db, ITestOutputHel
             // Timed from the kill's return: the process is gone (Kill first walks the process tree).
             cluster.Nodes[victimIndex].Kill();
             var killedAt = Stopwatch.GetTimestamp();
-            output.WriteLine($"killed node {victimIndex} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}Z");
+            var killedAtWall = DateTimeOffset.UtcNow;
+            output.WriteLine($"killed node {victimIndex} at {killedAtWall:HH:mm:ss.fff}Z");
 
             // Back = a beat sent after the kill was acknowledged: the sensor lives on a survivor.
             var back = await Eventually.Until(
@@ -98,10 +99,19 @@ public sealed class AkkaClusterFailoverTests(IsolatedDatabase db, ITestOutputHel
             var all = results.ToList();
             var unavailable = all.Where(r => r.Status == 503).ToList();
             var slowest = all.Where(r => r.Status is not null).Max(r => r.Elapsed);
+            // Where the time went, from the survivors' logs (their wall clock, as the kill's).
+            var survivors = cluster.Nodes.Where(n => n.Key != victimIndex).Select(n => n.Value.Output).ToList();
+            var victimAddress = cluster.Address(victimIndex);
+            string Step(string marker) => FirstLogAfter(survivors, killedAtWall, marker, victimAddress) is { } at
+                ? (at - killedAtWall).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)
+                : "not logged";
             var figures = string.Join(
                 Environment.NewLine,
                 $"akka_failover_victim: node{victimIndex}{(victimIndex == 0 ? " (oldest: coordinator)" : "")}",
                 $"akka_failover_seconds: {failover.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}",
+                $"akka_failover_unreachable_seconds: {Step("Marking node(s) as UNREACHABLE")}",
+                $"akka_failover_downed_seconds: {Step("SBR took decision")}",
+                $"akka_failover_removed_seconds: {Step("Leader is removing unreachable node")}",
                 $"akka_failover_first_sensor_back_seconds: {firstBack.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}",
                 $"akka_failover_victim_sensors: {victimSensors.Count}",
                 $"akka_failover_requests: {all.Count}",
@@ -140,6 +150,14 @@ public sealed class AkkaClusterFailoverTests(IsolatedDatabase db, ITestOutputHel
             throw;
         }
     }
+
+    /// <summary>When a survivor first logged a line with <paramref name="marker"/> about <paramref name="address"/> after <paramref name="after"/>.</summary>
+    private static DateTimeOffset? FirstLogAfter(IEnumerable<string> outputs, DateTimeOffset after, string marker, string address) =>
+        outputs.SelectMany(o => o.Split('\n'))
+            .Where(line => line.Contains(marker, StringComparison.Ordinal) && line.Contains(address, StringComparison.Ordinal))
+            .Select(line => DateTimeOffset.TryParse(line.Split(' ', 2)[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : (DateTimeOffset?)null)
+            .Where(at => at >= after)
+            .Min();
 
     /// <summary>Per sensor, when the first beat sent after <paramref name="since"/> was acknowledged.</summary>
     private static Dictionary<string, long> FirstAcksAfter(IEnumerable<Result> results, long since, IReadOnlyCollection<string> sensors) =>
