@@ -24,11 +24,12 @@ internal static class AkkaClusterConfiguration
             downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
             # The failover budget after a crash (measured by AkkaClusterFailoverTests, docs/cluster.md):
             # unreachable ~2.5 s after the last heartbeat (interval + acceptable pause + the failure
-            # detector's margin, checked every reaper interval), downed stable-after later, removed
-            # at the leader's next tick once the others saw it (gossip), then its shards are given
-            # to survivors (removal margin, coordinator) and recover: ~7 s on an idle machine. The
-            # same sum is what a live node must be frozen for to be downed by mistake: ~4.5 s here
-            # (GC pauses of a FleetHealth node are tens of ms; a host starved that long is sick).
+            # detector's margin, checked every reaper interval), downed stable-after later (the
+            # resolver looks once a second), removed at the leader's next tick once the others saw
+            # it (gossip), then its shards are given to survivors (removal margin, coordinator) and
+            # recover: 7-8 s measured on a busy 2-core machine. Unreachable + stable-after is also
+            # how long a live node must be frozen to be downed by mistake: 4.5-5.5 s here (GC pauses
+            # of a FleetHealth node are milliseconds; a host starved that long is sick).
             split-brain-resolver {
               active-strategy = keep-majority
               stable-after = 2s
