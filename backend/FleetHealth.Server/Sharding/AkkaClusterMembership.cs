@@ -38,17 +38,18 @@ internal sealed class AkkaClusterMembership(ActorSystem system, IRequiredActor<S
 
         var members = state.Members
             .Select(m => new ClusterMemberView(
-                m.Address.ToString(),
+                NodeIdOf(m.Address),
                 m.Address.ToString(),
                 null,
                 null,
-                state.Unreachable.Contains(m) ? "unreachable" : m.Status.ToString().ToLowerInvariant(),
+                state.Unreachable.Contains(m) ? "unreachable" : StateOf(m.Status),
                 regions.TryGetValue(m.Address, out var held) ? held.Stats.Count : 0,
-                m.Address == cluster.SelfAddress))
+                m.Address == cluster.SelfAddress,
+                [.. m.Roles.Order(StringComparer.Ordinal)]))
             .ToList();
         var here = regions.TryGetValue(cluster.SelfAddress, out var mine) ? mine.Stats.Count : 0;
         return new ClusterStatus(
-            cluster.SelfAddress.ToString(),
+            NodeIdOf(cluster.SelfAddress),
             cluster.SelfAddress.ToString(),
             options.Value.Shards,
             here,
@@ -61,6 +62,16 @@ internal sealed class AkkaClusterMembership(ActorSystem system, IRequiredActor<S
             0,
             0,
             null,
-            error);
+            error,
+            ClusterEngines.Akka);
     }
+
+    /// <summary>host:port, the part of an address that tells nodes apart (protocol and system are the same for all).</summary>
+    private static string NodeIdOf(Address address) => $"{address.Host}:{address.Port}";
+
+    private static string StateOf(MemberStatus status) => status switch
+    {
+        MemberStatus.WeaklyUp => "weakly-up",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 }

@@ -40,6 +40,7 @@ internal static class AkkaFleetServiceExtensions
                 .AddHocon(fence.LeaseConfig, HoconAddMode.Prepend)
                 .AddHocon(PostgresLease.DefaultConfig, HoconAddMode.Append)
                 .AddHocon(SensorEventSerializer.Config, HoconAddMode.Append)
+                .AddHocon(SensorMessageSerializer.Config, HoconAddMode.Append)
                 .WithFleetJournal(services, fence)
                 .AddSetup(new PostgresLeaseSetup(services.GetRequiredService<NpgsqlDataSource>()))
                 .WithRemoting(options.Hostname, options.Port, options.PublicHostname)
