@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
-using Akka.Persistence.Journal;
 using Akka.TestKit;
 using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Domain.Liveness;
@@ -60,6 +58,14 @@ public abstract class SensorActorSpec(ITestOutputHelper output) : Akka.TestKit.X
         Unwatch(sensor);
     }
 
+    /// <summary>The highest sequence number the journal holds for <paramref name="persistenceId"/> (0: nothing written).</summary>
+    protected async Task<long> HighestSequenceNrAsync(string persistenceId)
+    {
+        var probe = CreateTestProbe();
+        Akka.Persistence.Persistence.Instance.Apply(Sys).JournalFor(null).Tell(new ReplayMessages(1, long.MaxValue, 0, persistenceId, probe.Ref));
+        return (await probe.ExpectMsgAsync<RecoverySuccess>(Ask)).HighestSequenceNr;
+    }
+
     protected static SensorId Id(string text) => SensorId.TryParse(text, out var id, out _) ? id : throw new ArgumentException(text);
 }
 
@@ -68,29 +74,3 @@ internal sealed class SchedulerClock(IScheduler scheduler) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => scheduler.Now.ToUniversalTime();
 }
-
-/// <summary>
-/// Akka's in-memory journal, except for streams whose persistence id contains "fail" (every write
-/// fails: a journal outage) or "reject" (every write is rejected, as for an unserializable event).
-/// </summary>
-public sealed class FailingJournal : MemoryJournal
-{
-    protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
-    {
-        var writes = messages.ToList();
-        if (writes.Any(w => w.PersistenceId.Contains("fail", StringComparison.Ordinal)))
-        {
-            throw new JournalDownException();
-        }
-
-        if (writes.Any(w => w.PersistenceId.Contains("reject", StringComparison.Ordinal)))
-        {
-            IImmutableList<Exception> rejected = writes.Select(_ => (Exception)new JournalDownException()).ToImmutableList();
-            return Task.FromResult(rejected);
-        }
-
-        return base.WriteMessagesAsync(writes, cancellationToken);
-    }
-}
-
-public sealed class JournalDownException() : Exception("journal down (test)");

@@ -23,6 +23,7 @@ internal static class AkkaFleetServiceExtensions
     /// The sensors on Akka.NET: one actor system per node (Akka.Hosting), a member of the cluster
     /// given by <c>Fleet:SeedNodes</c> (itself when there are none), the sensors' shard region with
     /// each shard under a <see cref="PostgresLease"/>, and their journal in Akka.Persistence.Sql.
+    /// Any Akka setting can be overridden from configuration section <c>Akka</c> (<see cref="AkkaSettingsOverrides"/>).
     /// </summary>
     public static void AddAkkaFleet(this WebApplicationBuilder builder)
     {
@@ -65,7 +66,9 @@ internal static class AkkaFleetServiceExtensions
                         var cluster = AkkaCluster.Get(system);
                         cluster.Join(cluster.SelfAddress);
                     }
-                });
+                })
+                // Last: the operator's Akka settings win over everything above.
+                .WithSettingsFrom(services.GetRequiredService<IConfiguration>());
         });
         builder.Services.AddSingleton<ShardedSensorFleet>();
         builder.Services.AddSingleton<ISensorFleet>(sp => sp.GetRequiredService<ShardedSensorFleet>());

@@ -1,12 +1,16 @@
-using FleetHealth.Actors;
+using Akka.Hosting;
+using Akka.TestKit;
 using FleetHealth.Actors.TestKit;
+using FleetHealth.Fleet;
 using FleetHealth.Server.Auth;
-using FleetHealth.Server.Fleet;
+using FleetHealth.Server.Sharding;
 using FleetHealth.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using AkkaSystem = Akka.Actor.ActorSystem;
+using LegacySystem = FleetHealth.Actors.ActorSystem;
 
 namespace FleetHealth.Server.Tests.Hosting;
 
@@ -15,16 +19,24 @@ namespace FleetHealth.Server.Tests.Hosting;
 /// TimeProvider: heartbeats are received at the clock's time and the sensors' timers fire when the
 /// test advances it. Infrastructure waits (projection polling, backoffs) stay on real time.
 /// </summary>
-public sealed class VirtualClockServer(string connectionString, VirtualClock clock, IReadOnlyDictionary<string, string>? settings = null)
+/// <remarks>
+/// Either engine (<paramref name="engine"/>, by default the run's: <see cref="TestEngine.OfRun"/>).
+/// The home-made runtime's timing wheel runs on the clock itself. On Akka.NET the actor system's
+/// scheduler is Akka's <see cref="TestScheduler"/> (set through the server's <c>Akka</c> settings),
+/// advanced with the clock by the same amounts and otherwise pumped in real time
+/// (<see cref="PumpedTestScheduler"/>); "quiescent" is then the barrier of <see cref="ResidentSensors"/>.
+/// </remarks>
+public sealed class VirtualClockServer(string connectionString, VirtualClock clock, IReadOnlyDictionary<string, string>? settings = null, FleetEngine? engine = null)
     : ServerFactory
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(60);
+    private PumpedTestScheduler? _scheduler;
 
     public VirtualClock Clock => clock;
 
-    public HttpClient Client { get; private set; } = null!;
+    public FleetEngine Engine { get; } = engine ?? TestEngine.OfRun;
 
-    public ActorSystem Actors => Services.GetRequiredService<ActorSystem>();
+    public HttpClient Client { get; private set; } = null!;
 
     /// <summary>
     /// Starts the server and waits until it is ready and its rules are loaded; <see cref="Client"/> is
@@ -32,12 +44,18 @@ public sealed class VirtualClockServer(string connectionString, VirtualClock clo
     /// </summary>
     public async Task<VirtualClockServer> StartAsync()
     {
+        if (Engine == FleetEngine.Akka)
+        {
+            // The host has started by now without a tick (a lone node joins itself at once); from here the pump keeps time.
+            _scheduler = new PumpedTestScheduler(Assert.IsType<TestScheduler>(Services.GetRequiredService<AkkaSystem>().Scheduler));
+        }
+
         using (var anonymous = CreateClient())
         {
             await Eventually.Until(async () => (await anonymous.GetAsync("/readyz")).IsSuccessStatusCode, ready => ready, TimeSpan.FromSeconds(30), "the server becomes ready");
         }
 
-        await Services.GetRequiredService<SensorFleet>().Policy.Loaded.WaitAsync(TimeSpan.FromSeconds(30));
+        await Services.GetRequiredService<FleetPolicy>().Loaded.WaitAsync(TimeSpan.FromSeconds(30));
         var session = await this.SignInAsync(await this.CreateOperatorAsync(OperatorRoles.Admin));
         Client = this.CreateAuthenticatedClient(session, await this.CreateIngestKeyAsync());
         return this;
@@ -46,22 +64,64 @@ public sealed class VirtualClockServer(string connectionString, VirtualClock clo
     /// <summary>Lets the actors finish, moves virtual time (firing the timers due), and lets them finish again.</summary>
     public async Task AdvanceToAsync(DateTimeOffset until)
     {
-        await QuiesceAsync();
-        if (until > clock.GetUtcNow())
+        if (_scheduler is null)
         {
-            clock.Advance(until - clock.GetUtcNow());
+            await QuiesceAsync();
+            AdvanceClockTo(until);
+            await QuiesceAsync();
+            return;
         }
 
-        await QuiesceAsync();
+        using (await _scheduler.HoldAsync())
+        {
+            await SensorsHandledAllAsync();
+            // The clock first: a sensor reads "now" from it when its timer message arrives.
+            var by = AdvanceClockTo(until);
+            _scheduler.Advance(by);
+            await SensorsHandledAllAsync();
+        }
     }
 
-    public async Task QuiesceAsync() => Assert.True(await Actors.WhenQuiescentAsync(Quiet), "the actor system did not become quiescent");
+    /// <summary>
+    /// Waits until the sensors have handled everything sent to them: the whole home-made runtime is
+    /// quiescent, or on Akka.NET every sensor in memory has answered a barrier (<see cref="ResidentSensors"/>).
+    /// </summary>
+    public async Task QuiesceAsync()
+    {
+        if (_scheduler is null)
+        {
+            Assert.True(await Services.GetRequiredService<LegacySystem>().WhenQuiescentAsync(Quiet), "the actor system did not become quiescent");
+            return;
+        }
 
-    /// <summary>Waits until the projection has applied every journal event.</summary>
+        using (await _scheduler.HoldAsync())
+        {
+            await SensorsHandledAllAsync();
+        }
+    }
+
+    /// <summary>Waits until the projection has applied every journal event (the engine's journal).</summary>
     public async Task CaughtUpAsync(NpgsqlDataSource db)
     {
         await QuiesceAsync();
-        await Eventually.Until(() => ProjectionLag.EventsAsync(db), lag => lag == 0, TimeSpan.FromSeconds(60), "the projection catches up with the journal");
+        await Eventually.Until(
+            () => Engine == FleetEngine.Akka ? ProjectionLag.AkkaEventsAsync(db) : ProjectionLag.EventsAsync(db),
+            lag => lag == 0,
+            TimeSpan.FromSeconds(60),
+            "the projection catches up with the journal");
+    }
+
+    /// <summary>Stops the server; on Akka.NET the scheduler is pumped until the actor system has terminated (its shutdown runs on timers).</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            _scheduler?.Dispose();
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -71,6 +131,12 @@ public sealed class VirtualClockServer(string connectionString, VirtualClock clo
         // Sessions run on the fleet's clock, which these tests move by days at a time.
         builder.UseSetting("Auth:SessionIdleMinutes", (60 * 24 * 30).ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Auth:SessionMaxHours", (24 * 365).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Fleet:Engine", Engine.ToString());
+        if (Engine == FleetEngine.Akka)
+        {
+            builder.UseSetting("Akka:Scheduler:Implementation", $"{typeof(TestScheduler).FullName}, {typeof(TestScheduler).Assembly.GetName().Name}");
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
@@ -79,4 +145,19 @@ public sealed class VirtualClockServer(string connectionString, VirtualClock clo
         builder.UseEnvironment("Testing");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
     }
+
+    private TimeSpan AdvanceClockTo(DateTimeOffset until)
+    {
+        var by = until - clock.GetUtcNow();
+        if (by <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        clock.Advance(by);
+        return by;
+    }
+
+    private Task SensorsHandledAllAsync() =>
+        ResidentSensors.HandledAllAsync(Services.GetRequiredService<IRequiredActor<SensorRegion>>().ActorRef, Quiet);
 }

@@ -1,14 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using FleetHealth.Actors.TestKit;
 using FleetHealth.Server.Analytics;
-using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Projection;
 using FleetHealth.Server.ReadModel;
-using FleetHealth.Server.Sensors;
-using FleetHealth.Server.Tags;
-using FleetHealth.Server.Tests.Hosting;
 using FleetHealth.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static FleetHealth.Server.Tests.Analytics.QueryRun;
@@ -16,102 +10,54 @@ using static FleetHealth.Server.Tests.Analytics.QueryRun;
 namespace FleetHealth.Server.Tests.Truth;
 
 /// <summary>
-/// A generated fleet driven through the real path (HTTP API, sensor actors and their timers, the
-/// PostgreSQL journal, the projection) on a virtual clock, with a server restart halfway and a
-/// rebuild at the end; every named query must give the answer computed from the plan.
+/// A generated fleet driven through the real path on a virtual clock, with a server restart halfway
+/// (<see cref="DrivenFleet"/>): the journal must hold every transition the plan implies, each at its
+/// true time, and after the projection and a rebuild every named query must give the answer computed
+/// from the plan.
 /// </summary>
-public sealed class TruthThroughServerTests(IsolatedDatabase db) : IClassFixture<IsolatedDatabase>
+public sealed class TruthThroughServerTests(DrivenFleet driven) : IClassFixture<DrivenFleet>
 {
-    private static readonly Dictionary<string, string> Settings = new()
+    private readonly GeneratedFleet _fleet = driven.Fleet;
+    private readonly IsolatedDatabase _db = driven.Db;
+
+    private Dictionary<string, List<Transition>> Transitions => _fleet.Sensors.ToDictionary(s => s.Id, _fleet.TransitionsOf);
+
+    [Fact]
+    public async Task The_journal_holds_every_planned_transition_at_its_true_time_and_every_heartbeat_across_a_restart()
     {
-        ["Liveness:DeadAfterSeconds"] = GeneratedFleet.DeadSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Compaction:Enabled"] = "false",
-    };
+        var journal = new SensorJournal(_db.DataSource, driven.Server.Engine);
+
+        Assert.Superset( // the plan covers every rule: deaths, retirements, faults, stale gaps, returns
+            new HashSet<string> { "registered->healthy", "healthy->late", "late->stale", "stale->dead", "healthy->retired", "healthy->fault", "fault->healthy", "stale->late", "late->healthy" },
+            Transitions.Values.SelectMany(t => t).Select(t => $"{t.From}->{t.To}").ToHashSet());
+        Assert.Equal(Ordered(Transitions.Values.SelectMany(t => t)), (await journal.TransitionsAsync("truth-")).Select(Describe));
+        Assert.Equal(_fleet.Sensors.Sum(s => s.Beats.Count), await journal.HeartbeatsAsync("truth-"));
+    }
 
     [Fact]
     public async Task Every_named_query_answers_the_truth_of_a_fleet_driven_through_the_server_across_a_restart_and_a_rebuild()
     {
-        var fleet = new GeneratedFleet(seed: 20260601, sensors: 30, steps: 180);
-        var clock = new VirtualClock(GeneratedFleet.T0);
-        var server = await new VirtualClockServer(db.ConnectionString, clock, Settings).StartAsync();
-        try
-        {
-            await ProvisionAsync(server.Client, fleet);
-            var restartAt = GeneratedFleet.T0 + (fleet.Steps / 2 * GeneratedFleet.Step);
-            var restarted = false;
-            foreach (var (at, kind, items) in Timeline(fleet))
-            {
-                if (!restarted && at >= restartAt)
-                {
-                    // A restart in the middle: actors recover from the journal, the projection resumes from its offset.
-                    await server.QuiesceAsync();
-                    await server.DisposeAsync();
-                    server = await new VirtualClockServer(db.ConnectionString, clock, Settings).StartAsync();
-                    restarted = true;
-                }
+        var server = driven.Server;
+        await server.CaughtUpAsync(_db.DataSource);
+        var transitions = Transitions;
+        var truth = new AnalyticsTruth(_fleet, transitions);
 
-                await server.AdvanceToAsync(at);
-                await SendAsync(server.Client, kind, items);
-            }
+        Assert.Equal(Ordered(transitions.Values.SelectMany(t => t)), await StoredTransitionsAsync());
+        Assert.Equal(_fleet.Sensors.Sum(s => s.Beats.Count), await ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id LIKE 'truth-%'"));
+        Assert.Equal(_fleet.Sensors.Sum(s => s.Beats.Count), await ScalarAsync("SELECT sum(heartbeat_count)::bigint FROM sensors WHERE sensor_id LIKE 'truth-%'"));
+        await AssertQueriesAsync(server.Client, _fleet, truth);
 
-            await server.AdvanceToAsync(fleet.End);
-            await server.CaughtUpAsync(db.DataSource);
-
-            var transitions = fleet.Sensors.ToDictionary(s => s.Id, fleet.TransitionsOf);
-            var truth = new AnalyticsTruth(fleet, transitions);
-            Assert.Superset( // the plan covers every rule: deaths, retirements, faults, stale gaps, returns
-                new HashSet<string> { "registered->healthy", "healthy->late", "late->stale", "stale->dead", "healthy->retired", "healthy->fault", "fault->healthy", "stale->late", "late->healthy" },
-                transitions.Values.SelectMany(t => t).Select(t => $"{t.From}->{t.To}").ToHashSet());
-            Assert.Equal(
-                transitions.Values.SelectMany(t => t).OrderBy(t => t.SensorId, StringComparer.Ordinal).ThenBy(t => t.At).Select(Describe),
-                await StoredTransitionsAsync());
-            Assert.Equal(fleet.Sensors.Sum(s => s.Beats.Count), await ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id LIKE 'truth-%'"));
-            Assert.Equal(fleet.Sensors.Sum(s => s.Beats.Count), await ScalarAsync("SELECT sum(heartbeat_count)::bigint FROM sensors WHERE sensor_id LIKE 'truth-%'"));
-            await AssertQueriesAsync(server.Client, fleet, truth);
-
-            var before = await TablesAsync();
-            var services = server.Services;
-            await services.GetRequiredService<ReadModelWriter>().RebuildAsync(
-                "read-model", services.GetRequiredService<JournalReader>(), services.GetRequiredService<SensorSnapshots>(), 500, TimeSpan.FromHours(1),
-                services.GetRequiredService<HeartbeatRetention>().KeptFrom(), CancellationToken.None);
-            Assert.Equal(before, await TablesAsync());
-            await AssertQueriesAsync(server.Client, fleet, truth);
-        }
-        finally
-        {
-            await server.DisposeAsync();
-        }
+        var before = await TablesAsync();
+        var services = server.Services;
+        await services.GetRequiredService<ReadModelWriter>().RebuildAsync(
+            "read-model", services.GetRequiredService<JournalReader>(), services.GetRequiredService<SensorSnapshots>(), 500, TimeSpan.FromHours(1),
+            services.GetRequiredService<HeartbeatRetention>().KeptFrom(), CancellationToken.None);
+        Assert.Equal(before, await TablesAsync());
+        await AssertQueriesAsync(server.Client, _fleet, truth);
     }
 
-    private static async Task ProvisionAsync(HttpClient client, GeneratedFleet fleet)
-    {
-        using var slow = await client.PutAsJsonAsync($"/api/v1/tags/{GeneratedFleet.SlowTag}/settings", new TagSettingsBody(120, 60));
-        Assert.Equal(HttpStatusCode.OK, slow.StatusCode);
-        foreach (var sensor in fleet.Sensors.Where(s => s.Provisioned))
-        {
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/sensors/{sensor.Id}/register", null)).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/v1/sensors/{sensor.Id}/settings", new SensorSettingsBody(null, null, [.. sensor.Tags]))).StatusCode);
-        }
-    }
-
-    /// <summary>Beats (one batch per instant) and retirements, in time order.</summary>
-    private static IEnumerable<(DateTimeOffset At, string Kind, List<BatchItem> Items)> Timeline(GeneratedFleet fleet) =>
-        fleet.Schedule()
-            .Select(s => (s.At, Kind: "beats", Items: s.Beats.Select(b => new BatchItem(b.Sensor.Id, b.Beat.Sequence, Status: b.Beat.Fault ? "fault" : "ok")).ToList()))
-            .Concat(fleet.Sensors.Where(s => s.RetiredAt is not null).Select(s => (At: s.RetiredAt!.Value, Kind: "retire", Items: new List<BatchItem> { new(s.Id) })))
-            .OrderBy(e => e.At);
-
-    private static async Task SendAsync(HttpClient client, string kind, List<BatchItem> items)
-    {
-        if (kind == "retire")
-        {
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/sensors/{items[0].SensorId}/retire", null)).StatusCode);
-            return;
-        }
-
-        using var response = await client.PostAsJsonAsync("/api/v1/heartbeats", items);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-    }
+    private static IEnumerable<string> Ordered(IEnumerable<Transition> transitions) =>
+        transitions.OrderBy(t => t.SensorId, StringComparer.Ordinal).ThenBy(t => t.At).Select(Describe);
 
     private static async Task AssertQueriesAsync(HttpClient client, GeneratedFleet fleet, AnalyticsTruth truth)
     {
@@ -200,7 +146,7 @@ public sealed class TruthThroughServerTests(IsolatedDatabase db) : IClassFixture
     private async Task<List<string>> StoredTransitionsAsync()
     {
         var rows = new List<string>();
-        await using var command = db.DataSource.CreateCommand(
+        await using var command = _db.DataSource.CreateCommand(
             "SELECT sensor_id, from_status, to_status, at FROM state_changes WHERE sensor_id LIKE 'truth-%' ORDER BY sensor_id, at, id");
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -213,13 +159,13 @@ public sealed class TruthThroughServerTests(IsolatedDatabase db) : IClassFixture
 
     private async Task<long> ScalarAsync(string sql)
     {
-        await using var command = db.DataSource.CreateCommand(sql);
+        await using var command = _db.DataSource.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<string> TablesAsync()
     {
-        await using var command = db.DataSource.CreateCommand(ReadModelTables.Snapshot);
+        await using var command = _db.DataSource.CreateCommand(ReadModelTables.Snapshot);
         return (string)(await command.ExecuteScalarAsync())!;
     }
 }
