@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace FleetHealth.Server.Projection;
 
 internal static class ProjectionServiceExtensions
@@ -17,6 +19,8 @@ internal static class ProjectionServiceExtensions
         builder.Services.AddSingleton<JournalCompaction>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalCompaction>());
         builder.Services.AddSingleton<ReadModelWriter>();
+        // The home-made runtime's journal unless the host chose another feed (AddAkkaJournalFeed), before or after this.
+        builder.Services.TryAddSingleton<IJournalFeed>(sp => ActivatorUtilities.CreateInstance<PolledJournalFeed>(sp, TimeProvider.System));
         // Real time, whatever the fleet's clock: it polls, times holes in the ordering and measures lag
         // against the database's written_at, all infrastructure timing (a virtual fleet clock in
         // tests must not stall it).
