@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using Akka.Actor;
+using Akka.Configuration;
+using FleetHealth.Actors.Persistence;
+using FleetHealth.Fleet;
+using FleetHealth.Server.Projection;
+using FleetHealth.Server.ReadModel;
+using FleetHealth.Server.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FleetHealth.Bench.Projection;
+
+/// <summary>
+/// <c>projection</c>: the read-model projection fed by Akka.Persistence.Query
+/// (<see cref="AkkaJournalFeed"/>) under a steady write load: sensors' persistent actors persist
+/// heartbeats into the Sql journal at a fixed rate (open loop), the projection runs as in the
+/// server, and each event's lag is measured from its journal write time (the row's <c>created</c>,
+/// when the journal took the write) and from its persist acknowledgement to the moment the
+/// projection's offset passed it (status sampled every millisecond). Also the status's own view
+/// of the lag (<see cref="ProjectionStatus.OldestUnappliedAgeMs"/>, every 100 ms). The events of the
+/// warm-up are left out. The journal rows are read by the benchmark, after the run, to measure:
+/// the feed never reads them.
+/// </summary>
+internal static class ProjectionBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (!GCSettings.IsServerGC)
+        {
+            return await JournalBenchmark.RerunWithServerGcAsync("projection", args);
+        }
+
+        var rate = Option(args, "--rate", 20_000);
+        var seconds = Option(args, "--seconds", 10);
+        var warmup = Option(args, "--warmup", 2);
+        var sensors = Option(args, "--sensors", 5_000);
+        await using var database = await BenchDatabase.CreateAsync();
+        var journalOptions = new AkkaJournalOptions();
+        var projectionOptions = new ProjectionOptions();
+        using var system = ActorSystem.Create("bench-projection", ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(SensorEventSerializer.Config)
+            .WithFallback(AkkaJournalConfiguration.ToConfig(database.ConnectionString, journalOptions)));
+
+        var load = await SteadyLoad.StartAsync(system, sensors);
+        using var feed = new AkkaJournalFeed(system, Options.Create(projectionOptions), TimeProvider.System);
+        using var projection = Projection(database, feed, projectionOptions);
+        await projection.StartAsync(CancellationToken.None);
+        using var sampling = new CancellationTokenSource();
+        var sampler = StatusSampler.RunAsync(projection, sampling.Token);
+
+        var measuredFrom = DateTime.UtcNow.AddSeconds(warmup).Ticks;
+        var sent = await load.RunAsync(rate, TimeSpan.FromSeconds(warmup + seconds));
+        var measuredTo = DateTime.UtcNow.Ticks;
+        await load.AllAcknowledgedAsync(sent, TimeSpan.FromMinutes(2));
+        var head = await JournalHeadAsync(database);
+        var deadline = Stopwatch.StartNew();
+        while (projection.Status.Offset < head && deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(10);
+        }
+
+        await sampling.CancelAsync();
+        var samples = await sampler;
+        await projection.StopAsync(CancellationToken.None);
+        var events = await JournalEvents.ReadAsync(database, measuredFrom, measuredTo);
+        var lags = Lags(events, samples.Offsets, load);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"projection_settings: rate {rate}/s for {seconds} s after {warmup} s warm-up, sensors {sensors}, batch {projectionOptions.BatchSize}, query interval {journalOptions.QueryInterval.TotalMilliseconds} ms, query batch {journalOptions.QueryBatchSize}, gap timeout {journalOptions.QueryGapTimeout.TotalSeconds} s, server_gc {GCSettings.IsServerGC}"));
+        Print("projection_written_ev_per_s", events.Count / TimeSpan.FromTicks(measuredTo - measuredFrom).TotalSeconds);
+        Print("projection_caught_up", projection.Status.Offset >= head ? 1 : 0);
+        Print("projection_lag_p50_ms", Percentile(lags.FromWrite, 0.50));
+        Print("projection_lag_p99_ms", Percentile(lags.FromWrite, 0.99));
+        Print("projection_lag_max_ms", Percentile(lags.FromWrite, 1.0));
+        Print("projection_lag_after_ack_p50_ms", Percentile(lags.FromAck, 0.50));
+        Print("projection_lag_after_ack_p99_ms", Percentile(lags.FromAck, 0.99));
+        Print("projection_status_age_p50_ms", Percentile(samples.StatusAges, 0.50));
+        Print("projection_status_age_p99_ms", Percentile(samples.StatusAges, 0.99));
+        Print("projection_transactions_per_s", samples.OffsetSteps / TimeSpan.FromTicks(measuredTo - measuredFrom).TotalSeconds);
+        await system.Terminate();
+        return 0;
+    }
+
+    private static ReadModelProjection Projection(BenchDatabase database, IJournalFeed feed, ProjectionOptions options)
+    {
+        var readiness = new DatabaseReadiness();
+        readiness.MarkMigrated();
+        return new ReadModelProjection(
+            feed,
+            new ReadModelWriter(database.DataSource),
+            database.DataSource,
+            readiness,
+            new HeartbeatRetention(Options.Create(new ReadModelOptions()), TimeProvider.System),
+            Options.Create(options),
+            TimeProvider.System,
+            new StorageOutageLog(NullLogger.Instance, TimeProvider.System),
+            NullLogger<ReadModelProjection>.Instance);
+    }
+
+    /// <summary>Each event's lag: the first sample whose offset had passed its ordering, minus its write time and its acknowledgement.</summary>
+    private static (List<double> FromWrite, List<double> FromAck) Lags(List<JournalEvents.Row> events, List<(long At, long Offset)> offsets, SteadyLoad load)
+    {
+        var fromWrite = new List<double>(events.Count);
+        var fromAck = new List<double>(events.Count);
+        var s = 0;
+        foreach (var e in events)
+        {
+            while (s < offsets.Count && offsets[s].Offset < e.Ordering)
+            {
+                s++;
+            }
+
+            if (s == offsets.Count)
+            {
+                break;
+            }
+
+            fromWrite.Add(TimeSpan.FromTicks(offsets[s].At - e.Created).TotalMilliseconds);
+            if (load.AcknowledgedAt(e.PersistenceId, e.SequenceNr) is { } acked)
+            {
+                fromAck.Add(TimeSpan.FromTicks(offsets[s].At - acked).TotalMilliseconds);
+            }
+        }
+
+        return (fromWrite, fromAck);
+    }
+
+    private static async Task<long> JournalHeadAsync(BenchDatabase database)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT coalesce(max(ordering), 0) FROM akka.event_journal");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        values.Sort();
+        return values[Math.Min(values.Count - 1, (int)(values.Count * p))];
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static void Print(string name, double value) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {value:0}"));
+}
