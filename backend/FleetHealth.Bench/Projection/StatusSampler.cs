@@ -2,13 +2,13 @@ using FleetHealth.Server.Projection;
 
 namespace FleetHealth.Bench.Projection;
 
-/// <summary>Samples the projection's status: its offset every millisecond (when it moved, UTC ticks), its lag age every 100 ms.</summary>
+/// <summary>Samples the projection's status: its offset every millisecond (when it moved, UTC ticks), its lag age every 100 ms (with the time, UTC ticks).</summary>
 internal static class StatusSampler
 {
-    public static async Task<(List<(long At, long Offset)> Offsets, List<double> StatusAges, long OffsetSteps)> RunAsync(ReadModelProjection projection, CancellationToken stop)
+    public static async Task<(List<(long At, long Offset)> Offsets, List<(long At, double AgeMs)> StatusAges, long OffsetSteps)> RunAsync(ReadModelProjection projection, CancellationToken stop)
     {
         var offsets = new List<(long At, long Offset)>();
-        var ages = new List<double>();
+        var ages = new List<(long At, double AgeMs)>();
         long steps = 0;
         var last = -1L;
         var nextAge = DateTime.UtcNow;
@@ -25,7 +25,7 @@ internal static class StatusSampler
 
             if (now >= nextAge)
             {
-                ages.Add(status.OldestUnappliedAgeMs);
+                ages.Add((now.Ticks, status.OldestUnappliedAgeMs));
                 nextAge = now.AddMilliseconds(100);
             }
 
