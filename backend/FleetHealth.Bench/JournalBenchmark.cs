@@ -43,7 +43,7 @@ internal static class JournalBenchmark
         // The server runs server GC; the other benchmarks of this process measure with workstation GC.
         if (!GCSettings.IsServerGC)
         {
-            return await RerunWithServerGcAsync(args);
+            return await RerunWithServerGcAsync("journal", args);
         }
 
         var actors = Option(args, "--actors", DefaultActors);
@@ -225,9 +225,10 @@ internal static class JournalBenchmark
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 
-    private static async Task<int> RerunWithServerGcAsync(string[] args)
+    /// <summary>Runs <paramref name="mode"/> again in a child process with server GC (the server's), and returns its exit code.</summary>
+    internal static async Task<int> RerunWithServerGcAsync(string mode, string[] args)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!, ["journal", .. args]) { UseShellExecute = false };
+        var start = new ProcessStartInfo(Environment.ProcessPath!, [mode, .. args]) { UseShellExecute = false };
         start.Environment["DOTNET_gcServer"] = "1";
         using var child = Process.Start(start)!;
         await child.WaitForExitAsync();

@@ -1,5 +1,6 @@
 using FleetHealth.Bench;
 using FleetHealth.Bench.Ingest;
+using FleetHealth.Bench.Projection;
 
 // Benchmarks are commands, not timed tests: `dotnet run -c Release --project backend/FleetHealth.Bench -- <mode>`.
 // Each mode prints `name: value` lines, with a baseline measured in the same run.
@@ -15,11 +16,13 @@ switch (args.FirstOrDefault())
         return 0;
     case "memory":
         return await MemoryBenchmark.RunAsync(args[1..]);
+    case "projection":
+        return await ProjectionBenchmark.RunAsync(args[1..]);
     case "ingest":
         return await IngestBenchmark.RunAsync(args[1..]);
     case BareServer.Mode:
         return await BareServer.RunAsync(args[1..]);
     default:
-        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | deadlines [--sensors N] | memory [--sensors N] [--workstation-gc] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N] [--fence fenced|unfenced|none]");
+        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | deadlines [--sensors N] | memory [--sensors N] [--workstation-gc] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N] [--fence fenced|unfenced|none] | projection [--rate N] [--seconds N] [--warmup S] [--sensors N] [--feed-only] [--query-batch N] [--query-interval-ms N]");
         return 2;
 }

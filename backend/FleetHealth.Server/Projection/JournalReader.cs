@@ -5,13 +5,6 @@ using Npgsql;
 
 namespace FleetHealth.Server.Projection;
 
-/// <summary>One journal row as the projection sees it; <see cref="Event"/> is null for streams that are not sensors'.</summary>
-public sealed record JournalEntry(long Ordering, string PersistenceId, SensorEvent? Event, DateTimeOffset WrittenAt, long SequenceNr = 0)
-{
-    /// <summary>The sensor event with its sensor id and position, or null for other streams.</summary>
-    public ProjectedEvent? Projected => Event is null ? null : new ProjectedEvent(Ordering, PersistenceId[SensorFleet.IdPrefix.Length..], Event, SequenceNr);
-}
-
 /// <summary>Reads the journal by its global ordering, decoding sensor events with the journal's own serializer.</summary>
 public sealed class JournalReader(NpgsqlDataSource dataSource, EventSerializer serializer)
 {

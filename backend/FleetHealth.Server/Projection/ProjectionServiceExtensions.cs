@@ -1,4 +1,5 @@
 using FleetHealth.Server.Sharding;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FleetHealth.Server.Projection;
 
@@ -24,10 +25,13 @@ internal static class ProjectionServiceExtensions
         }
         else
         {
-            // TEMPORARY until the projection reads Akka's journal: the old journal's reader.
+            // The old journal's reader, for what still reads the home-made journal on this engine (the rebuild command).
             builder.Services.AddSingleton(_ => Fleet.SensorEventSerialization.Register(new FleetHealth.Actors.Persistence.EventSerializer()));
         }
+
         builder.Services.AddSingleton<ReadModelWriter>();
+        // The home-made runtime's journal unless the host chose another feed (AddAkkaJournalFeed), before or after this.
+        builder.Services.TryAddSingleton<IJournalFeed>(sp => ActivatorUtilities.CreateInstance<PolledJournalFeed>(sp, TimeProvider.System));
         // Real time, whatever the fleet's clock: it polls, times holes in the ordering and measures lag
         // against the database's written_at, all infrastructure timing (a virtual fleet clock in
         // tests must not stall it).

@@ -11,10 +11,11 @@ namespace FleetHealth.Server.Projection;
 /// Turns the journal into the read model, in ordering order, exactly once: each batch and the new
 /// offset commit together (see <see cref="ReadModelWriter"/>). One node at a time runs it, elected
 /// by a session advisory lock that dies with its connection; the offset check in the writer is the
-/// last guard should two ever overlap.
+/// last guard should two ever overlap. The events come from an <see cref="IJournalFeed"/>, opened
+/// from the stored offset each time this node starts leading (so after any failure too).
 /// </summary>
 internal sealed partial class ReadModelProjection(
-    JournalReader journal,
+    IJournalFeed feed,
     ReadModelWriter writer,
     NpgsqlDataSource dataSource,
     DatabaseReadiness readiness,
@@ -45,7 +46,8 @@ internal sealed partial class ReadModelProjection(
                 if (!await TryLeadAsync(leadership, stoppingToken))
                 {
                     _status = _status with { Leader = false };
-                    await RefreshLagAsync(await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken), leader: false, stoppingToken);
+                    var stored = await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken);
+                    await RefreshLagAsync(feed.LagAsync(stored, stoppingToken), stored, leader: false);
                     await Task.Delay(TimeSpan.FromSeconds(2), clock, stoppingToken);
                     continue;
                 }
@@ -72,117 +74,65 @@ internal sealed partial class ReadModelProjection(
     }
 
     /// <remarks>
-    /// Each batch's journal read is started while the previous batch is still being written, so the
-    /// database reads the next events while the server folds and writes the current ones (the two
-    /// otherwise take turns, each idle half the time). While batches follow each other the offset
-    /// is not read back: the offset write's check catches anyone else moving it; when there is
-    /// nothing to write it is read before each poll.
+    /// While batches follow each other the offset is not read back: the offset write's check
+    /// catches anyone else moving it; when there is nothing to write it is read before each wait
+    /// for the feed.
     /// </remarks>
     private async Task RunAsLeaderAsync(NpgsqlConnection leadership, CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var cache = new SensorRowCache(settings.RowCacheCapacity);
-        DateTimeOffset? gapSeen = null;
         var lastLeaseCheck = clock.GetUtcNow();
-        var lastGapCheck = DateTimeOffset.MinValue;
         var offset = await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken);
-        Task<List<JournalEntry>>? readAhead = null;
-        try
+        await using var cursor = feed.OpenAfter(offset);
+        var wrote = false;
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            if (clock.GetUtcNow() - lastLeaseCheck > TimeSpan.FromSeconds(5))
             {
-                if (clock.GetUtcNow() - lastGapCheck >= TimeSpan.FromMilliseconds(settings.GapRecheckMilliseconds))
-                {
-                    await RecheckGapsAsync(settings, offset, cache, stoppingToken);
-                    lastGapCheck = clock.GetUtcNow();
-                }
-
-                if (clock.GetUtcNow() - lastLeaseCheck > TimeSpan.FromSeconds(5))
-                {
-                    // The lock lives as long as this connection; make sure it still does.
-                    await using var ping = new NpgsqlCommand("SELECT 1", leadership);
-                    await ping.ExecuteScalarAsync(stoppingToken);
-                    lastLeaseCheck = clock.GetUtcNow();
-                }
-
-                if (readAhead is null && await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken) != offset)
-                {
-                    // Moved while this projection had nothing to write (a rebuild, an operator's rewind).
-                    throw new ProjectionOffsetMovedException(ReadModelProjectionName.Value, offset);
-                }
-
-                var entries = await (readAhead ?? journal.ReadAfterAsync(offset, settings.BatchSize, stoppingToken));
-                readAhead = null;
-                var contiguous = 0;
-                while (contiguous < entries.Count && entries[contiguous].Ordering == offset + 1 + contiguous)
-                {
-                    contiguous++;
-                }
-
-                if (contiguous > 0)
-                {
-                    gapSeen = null;
-                    var batch = ReadModelWriter.Projectable(entries.Take(contiguous));
-                    var newOffset = entries[contiguous - 1].Ordering;
-                    readAhead = journal.ReadAfterAsync(newOffset, settings.BatchSize, stoppingToken);
-                    await writer.ApplyAsync(ReadModelProjectionName.Value, offset, newOffset, batch, stoppingToken, retention.KeptFrom(), cache);
-                    offset = newOffset;
-                    _status = _status with { Offset = newOffset, LastError = null };
-                    // The lag is what operators watch, so it is measured after every batch (one small
-                    // query), not only once caught up.
-                    await RefreshLagAsync(offset, leader: true, stoppingToken);
-                    continue;
-                }
-
-                if (entries.Count > 0)
-                {
-                    gapSeen ??= clock.GetUtcNow();
-                    if (clock.GetUtcNow() - gapSeen >= TimeSpan.FromMilliseconds(settings.GapTimeoutMilliseconds))
-                    {
-                        var skipTo = entries[0].Ordering - 1;
-                        LogGapSkipped(offset + 1, skipTo);
-                        await writer.SkipAsync(ReadModelProjectionName.Value, offset, skipTo, stoppingToken, cache);
-                        _skippedGaps += skipTo - offset;
-                        _status = _status with { Offset = skipTo, SkippedGaps = _skippedGaps, OpenGaps = _status.OpenGaps + (skipTo - offset) };
-                        offset = skipTo;
-                        gapSeen = null;
-                        continue;
-                    }
-                }
-
-                await RefreshLagAsync(offset, leader: true, stoppingToken);
-                await Task.Delay(TimeSpan.FromMilliseconds(entries.Count == 0 ? settings.IdlePollMilliseconds : Math.Min(settings.IdlePollMilliseconds, 10)), clock, stoppingToken);
-            }
-        }
-        finally
-        {
-            if (readAhead is not null)
-            {
-                // Leaving (a failed write, or shutdown): the read's outcome no longer matters, but it must not go unobserved.
-                await readAhead.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-        }
-    }
-
-    /// <summary>Applies events whose passed-over orderings have appeared since, and forgets holes past their retention.</summary>
-    private async Task RecheckGapsAsync(ProjectionOptions settings, long offset, SensorRowCache cache, CancellationToken stoppingToken)
-    {
-        var open = await writer.ExpireGapsAsync(ReadModelProjectionName.Value, settings.GapRetention, stoppingToken);
-        while (open > 0)
-        {
-            var late = await journal.ReadInGapsAsync(ReadModelProjectionName.Value, settings.BatchSize, stoppingToken);
-            if (late.Count == 0)
-            {
-                break;
+                // The lock lives as long as this connection; make sure it still does.
+                await using var ping = new NpgsqlCommand("SELECT 1", leadership);
+                await ping.ExecuteScalarAsync(stoppingToken);
+                lastLeaseCheck = clock.GetUtcNow();
             }
 
-            await writer.ApplyLateAsync(ReadModelProjectionName.Value, offset, late, stoppingToken, cache);
-            LogLateApplied(late.Count, late[0].Ordering, late[^1].Ordering);
-            _lateEvents += late.Count;
-            open -= late.Count;
-        }
+            if (!wrote && await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken) != offset)
+            {
+                // Moved while this projection had nothing to write (a rebuild, an operator's rewind).
+                throw new ProjectionOffsetMovedException(ReadModelProjectionName.Value, offset);
+            }
 
-        _status = _status with { OpenGaps = open, LateEvents = _lateEvents };
+            var batch = await cursor.NextAsync(settings.BatchSize, stoppingToken);
+            // Late events apply at the same offset: whether the offset needs reading back stays as it was.
+            wrote = batch.Kind switch { JournalBatchKind.Events => true, JournalBatchKind.Late => wrote, _ => false };
+            switch (batch.Kind)
+            {
+                case JournalBatchKind.Events:
+                    await writer.ApplyAsync(ReadModelProjectionName.Value, offset, batch.Through, ReadModelWriter.Projectable(batch.Entries), stoppingToken, retention.KeptFrom(), cache);
+                    offset = batch.Through;
+                    _status = _status with { Offset = offset, LastError = null, OpenGaps = cursor.OpenGaps };
+                    // The lag is what operators watch, so it is measured after every batch, not only once caught up.
+                    await RefreshLagAsync(cursor.LagAsync(offset, stoppingToken), offset, leader: true);
+                    break;
+                case JournalBatchKind.Skip:
+                    LogGapSkipped(offset + 1, batch.Through);
+                    await writer.SkipAsync(ReadModelProjectionName.Value, offset, batch.Through, stoppingToken, cache);
+                    _skippedGaps += batch.Through - offset;
+                    _status = _status with { Offset = batch.Through, SkippedGaps = _skippedGaps, OpenGaps = cursor.OpenGaps };
+                    offset = batch.Through;
+                    break;
+                case JournalBatchKind.Late:
+                    await writer.ApplyLateAsync(ReadModelProjectionName.Value, offset, batch.Entries, stoppingToken, cache);
+                    LogLateApplied(batch.Entries.Count, batch.Entries[0].Ordering, batch.Entries[^1].Ordering);
+                    _lateEvents += batch.Entries.Count;
+                    _status = _status with { OpenGaps = cursor.OpenGaps, LateEvents = _lateEvents };
+                    break;
+                default:
+                    _status = _status with { OpenGaps = cursor.OpenGaps };
+                    await RefreshLagAsync(cursor.LagAsync(offset, stoppingToken), offset, leader: true);
+                    break;
+            }
+        }
     }
 
     private static async Task<bool> TryLeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -192,9 +142,9 @@ internal sealed partial class ReadModelProjection(
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task RefreshLagAsync(long offset, bool leader, CancellationToken cancellationToken)
+    private async Task RefreshLagAsync(ValueTask<FeedLag> measuring, long offset, bool leader)
     {
-        var (newest, oldest) = await journal.LagAsync(offset, cancellationToken);
+        var (newest, oldest) = await measuring;
         var age = oldest is { } at ? Math.Max(0, (clock.GetUtcNow() - at).TotalMilliseconds) : 0;
         _status = _status with
         {

@@ -70,6 +70,8 @@ internal static class AkkaFleetServiceExtensions
                 // Last: the operator's Akka settings win over everything above.
                 .WithSettingsFrom(services.GetRequiredService<IConfiguration>());
         });
+        // The read model from Akka.Persistence.Query's AllEvents on the Sql journal.
+        builder.Services.AddAkkaJournalFeed();
         builder.Services.AddSingleton<ShardedSensorFleet>();
         builder.Services.AddSingleton<ISensorFleet>(sp => sp.GetRequiredService<ShardedSensorFleet>());
         builder.Services.AddSingleton<IHeartbeatSink, FleetHeartbeatSink>();

@@ -43,6 +43,30 @@ public sealed class AkkaJournalOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan QueryInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Events one read-journal query fetches (the plugin's <c>max-buffer-size</c>, 500 by default). A
+    /// stream that gets a full page queries again at once, a shorter one waits
+    /// <see cref="QueryInterval"/>: behind a backlog, larger pages catch up in fewer round trips.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int QueryBatchSize { get; set; } = 2_000;
+
+    /// <summary>
+    /// How long the read journal waits for a hole in the ordering to fill before it gives the
+    /// ordering up as a gap and delivers what follows (the plugin's sequence retrieval
+    /// <c>max-tries</c> × <see cref="QueryInterval"/>; 10 × 1 s by default). An ordering is taken
+    /// when a write's INSERT runs and visible only at its commit, so a slower concurrent write
+    /// batch leaves a hole for a while: an event committed after its hole was given up is never
+    /// delivered. Must exceed the longest a journal write batch can take from INSERT to commit;
+    /// it costs latency only at real gaps (rolled-back writes) and for as long at a read
+    /// journal's start (it then assumes the journal's highest ordering).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan QueryGapTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The plugin's <c>max-tries</c>: rounds of <see cref="QueryInterval"/> before a hole is given up.</summary>
+    public int QueryGapTries => (int)Math.Max(1, Math.Ceiling(QueryGapTimeout / QueryInterval));
 }
 
 /// <summary>
@@ -172,6 +196,9 @@ public static class AkkaJournalConfiguration
                 # sequence retrieval that decides up to which ordering events may be delivered.
                 refresh-interval = {{interval}}
                 journal-sequence-retrieval.query-delay = {{interval}}
+                # A hole in the ordering is waited for max-tries x query-delay, then given up.
+                journal-sequence-retrieval.max-tries = {{options.QueryGapTries}}
+                max-buffer-size = {{options.QueryBatchSize}}
               }
             }
             """;

@@ -235,13 +235,15 @@ public sealed class ReadModelProjectionTests(MigratedDatabase db) : IClassFixtur
     {
         var readiness = new DatabaseReadiness();
         readiness.MarkMigrated();
+        var settings = Microsoft.Extensions.Options.Options.Create(new ProjectionOptions { BatchSize = batchSize, IdlePollMilliseconds = 10, GapTimeoutMilliseconds = gapTimeoutMs, GapRecheckMilliseconds = 50, GapRetentionSeconds = gapRetentionSeconds });
+        var writer = new ReadModelWriter(db.DataSource);
         var projection = new ReadModelProjection(
-            new JournalReader(db.DataSource, Serializer),
-            new ReadModelWriter(db.DataSource),
+            new PolledJournalFeed(new JournalReader(db.DataSource, Serializer), writer, settings, TimeProvider.System),
+            writer,
             db.DataSource,
             readiness,
             new HeartbeatRetention(Microsoft.Extensions.Options.Options.Create(new ReadModelOptions { HeartbeatRetentionDays = 3650 }), TimeProvider.System),
-            Microsoft.Extensions.Options.Options.Create(new ProjectionOptions { BatchSize = batchSize, IdlePollMilliseconds = 10, GapTimeoutMilliseconds = gapTimeoutMs, GapRecheckMilliseconds = 50, GapRetentionSeconds = gapRetentionSeconds }),
+            settings,
             TimeProvider.System,
             new StorageOutageLog(NullLogger.Instance, TimeProvider.System),
             NullLogger<ReadModelProjection>.Instance);

@@ -1,0 +1,15 @@
+using FleetHealth.Domain.Liveness;
+using FleetHealth.Server.Fleet;
+
+namespace FleetHealth.Server.Projection;
+
+/// <summary>
+/// One journal event as the projection sees it, from either journal: its global ordering, its
+/// stream and sequence number there, when it was written, and the sensor event (null for streams
+/// that are not sensors', which the projection passes over).
+/// </summary>
+public sealed record JournalEntry(long Ordering, string PersistenceId, SensorEvent? Event, DateTimeOffset WrittenAt, long SequenceNr = 0)
+{
+    /// <summary>The sensor event with its sensor id and position, or null for other streams.</summary>
+    public ProjectedEvent? Projected => Event is null ? null : new ProjectedEvent(Ordering, PersistenceId[SensorFleet.IdPrefix.Length..], Event, SequenceNr);
+}
