@@ -7,6 +7,7 @@ using FleetHealth.Domain.Sensors;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Tests.Hosting;
+using FleetHealth.Server.Tests.Truth;
 using FleetHealth.Testing;
 
 namespace FleetHealth.Server.Tests.Api;
@@ -21,9 +22,7 @@ public sealed class HeartbeatApiTests(FleetHealthFactory factory) : IClassFixtur
         using var response = await _client.PostAsync("/api/v1/heartbeats/durable-1", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await using var command = factory.DataSource.CreateCommand(
-            "SELECT count(*) FROM journal WHERE persistence_id = 'sensor/durable-1' AND manifest = 'sensor.heartbeat.v1'");
-        Assert.Equal(1L, await command.ExecuteScalarAsync());
+        Assert.Equal(1L, await new SensorJournal(factory.DataSource, TestEngine.OfRun).HeartbeatsAsync("durable-1"));
     }
 
     [Fact]
