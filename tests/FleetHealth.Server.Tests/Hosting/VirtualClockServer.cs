@@ -105,7 +105,7 @@ public sealed class VirtualClockServer(string connectionString, VirtualClock clo
     {
         await QuiesceAsync();
         await Eventually.Until(
-            () => Engine == FleetEngine.Akka ? ProjectionLag.AkkaEventsAsync(db) : ProjectionLag.EventsAsync(db),
+            () => ProjectionLag.EventsAsync(db),
             lag => lag == 0,
             TimeSpan.FromSeconds(60),
             "the projection catches up with the journal");
