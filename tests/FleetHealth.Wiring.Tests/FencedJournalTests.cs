@@ -65,13 +65,14 @@ public sealed class FencedJournalTests(MigratedDatabase database, ITestOutputHel
             .WithFallback(SensorEventSerializer.Config)
             .WithFallback(AkkaJournalConfiguration.ToConfig(database.ConnectionString, new AkkaJournalOptions(), fence));
 
-    // Test timings: a lease not renewed expires 1 s after its last renewal.
+    // Test timings: a lease not renewed expires 5 s after its last renewal.
     private Config LeaseConfig() =>
         ConfigurationFactory.ParseString($$"""
             fleethealth.postgres-lease {
-              heartbeat-interval = 200ms
-              heartbeat-timeout = 1s
-              safety-margin = 200ms
+              # Short enough to wait out, long enough that a renewal late on a loaded machine does not lose it.
+              heartbeat-interval = 500ms
+              heartbeat-timeout = 5s
+              safety-margin = 1s
               lease-operation-timeout = 2s
               connection-string = "{{database.ConnectionString}}"
             }
