@@ -7,7 +7,7 @@ namespace FleetHealth.Server.Projection;
 
 /// <summary>
 /// <c>FleetHealth.Server rebuild-read-model</c>: rebuilds the read-model tables from the sensors'
-/// snapshots and the journal and swaps them in atomically (see <see cref="ReadModelWriter.RebuildAsync"/>), then exits.
+/// snapshots and the journal of the engine configured (<see cref="IRebuildSource"/>) and swaps them in atomically (see <see cref="ReadModelWriter.RebuildAsync(string, IRebuildSource, int, TimeSpan, DateTimeOffset, CancellationToken)"/>), then exits.
 /// Safe while nodes run: they keep serving the old tables until the swap.
 /// </summary>
 public static class RebuildCommand
@@ -20,8 +20,7 @@ public static class RebuildCommand
         var options = services.GetRequiredService<IOptions<ProjectionOptions>>().Value;
         var offset = await services.GetRequiredService<ReadModelWriter>().RebuildAsync(
             ReadModelProjectionName.Value,
-            services.GetRequiredService<JournalReader>(),
-            services.GetRequiredService<SensorSnapshots>(),
+            services.GetRequiredService<IRebuildSource>(),
             options.BatchSize,
             options.GapRetention,
             services.GetRequiredService<HeartbeatRetention>().KeptFrom(),
