@@ -2,6 +2,7 @@ using FleetHealth.Database;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.ReadModel;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FleetHealth.Server.Projection;
 
@@ -18,7 +19,9 @@ public static class RebuildCommand
     {
         await services.GetRequiredService<Migrator>().MigrateAsync();
         var options = services.GetRequiredService<IOptions<ProjectionOptions>>().Value;
-        var offset = await services.GetRequiredService<ReadModelWriter>().RebuildAsync(
+        // A writer nobody observes: the container's has the engine's observers, and on Akka.NET resolving
+        // them starts the node's actor system (remoting on its port, cluster), which a command must not.
+        var offset = await new ReadModelWriter(services.GetRequiredService<NpgsqlDataSource>()).RebuildAsync(
             ReadModelProjectionName.Value,
             services.GetRequiredService<IRebuildSource>(),
             options.BatchSize,

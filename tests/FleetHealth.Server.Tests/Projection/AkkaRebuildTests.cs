@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
 using FleetHealth.Domain.Heartbeats;
@@ -120,6 +121,25 @@ public sealed class AkkaRebuildTests(MigratedDatabase db) : IClassFixture<Migrat
         Assert.Equal(1L, await ScalarAsync("SELECT heartbeat_count FROM sensors WHERE sensor_id = 'wait-fast'"));
     }
 
+    [Fact]
+    public async Task The_command_line_rebuild_on_the_Akka_engine_reads_the_Akka_journal_without_starting_an_actor_system()
+    {
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            await InsertBeatAsync(connection, null, "cmd-1");
+        }
+
+        await ExecuteAsync("DELETE FROM sensors WHERE sensor_id = 'cmd-1'");
+        var head = await JournalHeadAsync();
+
+        var (code, output) = await RunServerCommandAsync("rebuild-read-model", ("Fleet__Engine", "Akka"));
+
+        Assert.True(code == 0, output);
+        Assert.Contains($"up to ordering {head}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Akka.Actor", output, StringComparison.Ordinal); // no node started (remoting, cluster) for a command
+        Assert.Equal(1L, await ScalarAsync("SELECT heartbeat_count FROM sensors WHERE sensor_id = 'cmd-1'"));
+    }
+
     private static async Task BeatAsync(AkkaFeedSystem akka, string sensorId, int snapshotEvery, int from, int count, Dictionary<string, int> sent)
     {
         var sensor = akka.System.ActorOf(SensorActor.Props(sensorId, FleetPolicy.Fixed(new LivenessPolicy()), autoRegister: true, snapshotEvery, TimeProvider.System));
@@ -144,6 +164,28 @@ public sealed class AkkaRebuildTests(MigratedDatabase db) : IClassFixture<Migrat
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SensorEventManifests.Heartbeat });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = SensorEventSerializer.Id });
         await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<(int Code, string Output)> RunServerCommandAsync(string verb, params (string Name, string Value)[] environment)
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var bin = RepoPaths.Combine("backend", "FleetHealth.Server", "bin", testBin.Parent!.Name, testBin.Name);
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(bin, "FleetHealth.Server.dll"), verb, "--contentRoot", bin])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["Database__ConnectionString"] = db.ConnectionString;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private Task<long> RebuildAsync() =>
