@@ -70,7 +70,13 @@ public sealed class SensorEventSerializer(ExtendedActorSystem system) : Serializ
         _ => throw new SerializationException($"{nameof(SensorEventSerializer)} cannot serialize {obj.GetType()}."),
     };
 
-    public override object FromBinary(byte[] bytes, string manifest) => manifest switch
+    public override object FromBinary(byte[] bytes, string manifest) => Decode(bytes, manifest);
+
+    /// <summary>
+    /// What <see cref="FromBinary"/> returns, without an actor system: for readers of the journal's
+    /// rows outside Akka (the read-model rebuild). Throws <see cref="SerializationException"/> as it does.
+    /// </summary>
+    public static object Decode(byte[] bytes, string manifest) => manifest switch
     {
         SensorEventManifests.Registered => Read(bytes, SensorEventJsonContext.Default.SensorRegistered, manifest),
         SensorEventManifests.Heartbeat => Read(bytes, SensorEventJsonContext.Default.HeartbeatRecorded, manifest),

@@ -22,11 +22,14 @@ internal static class ProjectionServiceExtensions
             // Compaction of the home-made journal; on Akka the sensors' own snapshots bound recovery.
             builder.Services.AddSingleton<JournalCompaction>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalCompaction>());
+            builder.Services.AddSingleton<IRebuildSource, LegacyRebuildSource>();
         }
         else
         {
-            // The old journal's reader, for what still reads the home-made journal on this engine (the rebuild command).
+            // The old journal's reader, for what still reads the home-made tables on this engine (tools, tests); the rebuild does not.
             builder.Services.AddSingleton(_ => Fleet.SensorEventSerialization.Register(new FleetHealth.Actors.Persistence.EventSerializer()));
+            // The rebuild reads the engine's own journal and snapshots (akka.*), not the old tables.
+            builder.Services.AddSingleton<IRebuildSource, AkkaRebuildSource>();
         }
 
         builder.Services.AddSingleton<ReadModelWriter>();

@@ -1,6 +1,5 @@
 using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Domain.Liveness;
-using FleetHealth.Server.Fleet;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -76,19 +75,33 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
     /// they are the only record of that history (see <see cref="JournalCompaction"/>). Compaction
     /// waits while a rebuild runs (a shared advisory lock).
     /// </remarks>
+    public Task<long> RebuildAsync(
+        string projection, JournalReader journal, SensorSnapshots snapshots, int batchSize, TimeSpan gapRetention, DateTimeOffset heartbeatsFrom, CancellationToken cancellationToken) =>
+        RebuildAsync(projection, new LegacyRebuildSource(journal, snapshots), batchSize, gapRetention, heartbeatsFrom, cancellationToken);
+
+    /// <summary>
+    /// The rebuild as above, from the engine's journal and snapshots (<paramref name="source"/>).
+    /// A source with a horizon (<see cref="IRebuildSource.SettleAsync"/>, waiting at most
+    /// <paramref name="gapRetention"/> for writes in flight) is read up to it and the offset set to
+    /// it, recording no gaps; one without is read whole, holes recorded as described above.
+    /// </summary>
     public async Task<long> RebuildAsync(
-        string projection, JournalReader journal, SensorSnapshots snapshots, int batchSize, TimeSpan gapRetention, DateTimeOffset heartbeatsFrom, CancellationToken cancellationToken)
+        string projection, IRebuildSource source, int batchSize, TimeSpan gapRetention, DateTimeOffset heartbeatsFrom, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Before any lock: it may wait for writers, the projection among them.
+        var horizon = await source.SettleAsync(connection, gapRetention, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var clear = new NpgsqlCommand($"""
             SELECT pg_advisory_xact_lock({JournalCompaction.LockKey});
             DELETE FROM heartbeats;
-            DELETE FROM state_changes sc
-            WHERE sc.sequence_nr IS NULL
-               OR sc.sequence_nr > coalesce((SELECT d.deleted_to FROM journal_deletions d WHERE d.persistence_id = '{SensorFleet.IdPrefix}' || sc.sensor_id), 0);
-            DELETE FROM sensors;
             """, connection, transaction))
+        {
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await source.ClearTransitionsAsync(connection, transaction, cancellationToken);
+        await using (var clear = new NpgsqlCommand("DELETE FROM sensors", connection, transaction))
         {
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -100,7 +113,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
         }
 
         var rebuild = new Replay(heartbeatsFrom);
-        await foreach (var chunk in snapshots.ReadLatestAsync(connection, transaction, batchSize, cancellationToken))
+        await foreach (var chunk in source.ReadSnapshotsAsync(connection, transaction, horizon, batchSize, cancellationToken))
         {
             foreach (var (sensorId, sequenceNr, _) in chunk)
             {
@@ -114,7 +127,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
         var recent = DateTimeOffset.UtcNow - gapRetention;
         while (true)
         {
-            var entries = await journal.ReadAfterAsync(offset, batchSize, cancellationToken);
+            var entries = await source.ReadAfterAsync(connection, transaction, offset, horizon, batchSize, cancellationToken);
             if (entries.Count == 0)
             {
                 break;
@@ -122,7 +135,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
 
             foreach (var entry in entries)
             {
-                if (entry.Ordering > offset + 1 && entry.WrittenAt > recent)
+                if (source.RecordsGaps && entry.Ordering > offset + 1 && entry.WrittenAt > recent)
                 {
                     await RecordGapsAsync(connection, transaction, projection, offset + 1, entry.Ordering - 1, cancellationToken);
                 }
@@ -133,6 +146,8 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
             await ApplyEventsAsync(connection, transaction, Projectable(entries), rebuild, cache: null, cancellationToken);
         }
 
+        // Up to the horizon even where its last rows are tombstones: nothing below it can come any more.
+        offset = horizon ?? offset;
         await using (var set = new NpgsqlCommand("""
             INSERT INTO projection_offsets (projection, "offset") VALUES ($1, $2)
             ON CONFLICT (projection) DO UPDATE SET "offset" = $2, updated_at = now()

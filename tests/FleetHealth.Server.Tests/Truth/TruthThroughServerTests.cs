@@ -50,7 +50,7 @@ public sealed class TruthThroughServerTests(DrivenFleet driven) : IClassFixture<
         var before = await TablesAsync();
         var services = server.Services;
         await services.GetRequiredService<ReadModelWriter>().RebuildAsync(
-            "read-model", services.GetRequiredService<JournalReader>(), services.GetRequiredService<SensorSnapshots>(), 500, TimeSpan.FromHours(1),
+            "read-model", services.GetRequiredService<IRebuildSource>(), 500, TimeSpan.FromHours(1),
             services.GetRequiredService<HeartbeatRetention>().KeptFrom(), CancellationToken.None);
         Assert.Equal(before, await TablesAsync());
         await AssertQueriesAsync(server.Client, _fleet, truth);
