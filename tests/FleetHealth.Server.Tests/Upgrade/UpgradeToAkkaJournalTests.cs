@@ -61,6 +61,7 @@ public sealed class UpgradeToAkkaJournalTests
         Assert.Equal(0L, await ScalarAsync<long>(db.DataSource, "SELECT count(*) FROM akka.event_journal WHERE deleted"));
 
         Dictionary<string, SensorState> final;
+        var akkaStarted = DateTime.UtcNow;
         var anHourLater = legacy.StoppedAt.AddHours(1);
         await using (var akka = new AkkaSensors(db.ConnectionString, legacy.Rules, LegacyRelease.SnapshotEvery, legacy.StoppedAt))
         {
@@ -107,6 +108,8 @@ public sealed class UpgradeToAkkaJournalTests
         }
 
         Assert.All(written, r => Assert.True(r.Ordering > lastCarried, $"ordering {r.Ordering} of {r.PersistenceId} after {lastCarried}"));
+        // The plugin stamps its rows with DateTime ticks of the real clock: the unit the carried rows were given.
+        Assert.All(written, r => Assert.InRange(r.CreatedTicks, akkaStarted.Ticks, DateTime.UtcNow.Ticks));
 
         // A restart of the Akka release recovers carried and new events alike; its read journal
         // delivers, after the read model's offset, exactly the new events, and from 0 every event.
@@ -166,7 +169,7 @@ public sealed class UpgradeToAkkaJournalTests
             Assert.Equal(IngestOutcome.Accepted, await akka.BeatAsync(id, 11));
             // Written at 13, not at a number the old release had already given out; the actor lives on.
             var next = Assert.Single(await AkkaEventsAsync(db.DataSource, $"persistence_id = 'sensor/{id}' AND {NotCarried}"));
-            Assert.Equal((13L, SensorEventManifests.Heartbeat), (next.SequenceNr, next.Manifest));
+            Assert.Equal((id, 13L, SensorEventManifests.Heartbeat), (id, next.SequenceNr, next.Manifest));
             Assert.Equal(Fold(events.Take(snapshotAt)).HeartbeatCount + 1, (await akka.StateAsync(id)).HeartbeatCount);
         }
     }
