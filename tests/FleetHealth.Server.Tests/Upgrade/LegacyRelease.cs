@@ -17,37 +17,25 @@ using Npgsql;
 
 namespace FleetHealth.Server.Tests.Upgrade;
 
-/// <summary>What the previous release left in the database and showed of each sensor when it stopped.</summary>
-internal sealed record LegacyFleet(
-    IReadOnlyDictionary<string, SensorState> States,
-    IReadOnlyDictionary<string, long> Highest,
-    LivenessPolicy Rules,
-    DateTimeOffset StoppedAt,
-    long ProjectionOffset,
-    long CompactedEvents);
-
 /// <summary>
 /// The previous release (the server on the home-made runtime, in memory, on a virtual clock) filling
 /// a database whose schema stops just before the migration that carries its journal into Akka's:
 /// three days of heartbeats from six sensors with provisioning, settings with tags, lost beats,
 /// silence (late, stale, dead by its timers), a retirement, a retirement undone, snapshots every 10
-/// events and a compaction of everything behind them that retention no longer needs.
+/// events and a compaction of everything behind them that retention no longer needs. It needs the
+/// home-made runtime; <see cref="PreviousReleaseFleet"/> keeps a frozen copy of what it writes.
 /// </summary>
 internal static class LegacyRelease
 {
-    public const int SnapshotEvery = 10;
-
-    public static readonly string[] Sensors = ["up-steady", "up-tuned", "up-retired", "up-silent", "up-fresh", "up-back"];
-
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Ask = TimeSpan.FromSeconds(30);
 
     private static readonly Dictionary<string, string> Settings = new()
     {
-        ["Liveness:SnapshotEvery"] = SnapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Liveness:DefaultIntervalSeconds"] = "1800",
-        ["Liveness:DefaultGraceSeconds"] = "300",
-        ["Liveness:DeadAfterSeconds"] = "86400",
+        ["Liveness:SnapshotEvery"] = Invariant(PreviousReleaseFleet.SnapshotEvery),
+        ["Liveness:DefaultIntervalSeconds"] = Invariant(PreviousReleaseFleet.Rules.DefaultInterval.TotalSeconds),
+        ["Liveness:DefaultGraceSeconds"] = Invariant(PreviousReleaseFleet.Rules.DefaultGrace.TotalSeconds),
+        ["Liveness:DeadAfterSeconds"] = Invariant(PreviousReleaseFleet.Rules.DeadAfter.TotalSeconds),
         ["ReadModel:HeartbeatRetentionDays"] = "1",
         ["Compaction:Enabled"] = "false", // batches are run here, after the last heartbeat
         ["Compaction:StreamsPerBatch"] = "10",
@@ -69,17 +57,20 @@ internal static class LegacyRelease
             await server.QuiesceAsync();
 
             var fleet = server.Services.GetRequiredService<SensorFleet>();
+            var rules = fleet.Policy.Current;
+            Assert.Empty(rules.Tags);
+            Assert.Equal(PreviousReleaseFleet.Rules with { Tags = rules.Tags }, rules);
             var states = new Dictionary<string, SensorState>(StringComparer.Ordinal);
             var highest = new Dictionary<string, long>(StringComparer.Ordinal);
             await using var journal = new PostgresJournal(db);
-            foreach (var id in Sensors)
+            foreach (var id in PreviousReleaseFleet.Sensors)
             {
                 states[id] = Assert.IsType<SensorState>(await fleet.Sensor(SensorFleet.IdPrefix + id).Ask(new GetSensorState(), Ask));
                 highest[id] = await journal.ReadHighestSequenceNrAsync(SensorFleet.IdPrefix + id);
             }
 
             await using var offset = db.CreateCommand($"SELECT \"offset\" FROM projection_offsets WHERE projection = '{ReadModelProjectionName.Value}'");
-            return new LegacyFleet(states, highest, fleet.Policy.Current, clock.GetUtcNow(), (long)(await offset.ExecuteScalarAsync())!, compacted);
+            return new LegacyFleet(states, highest, clock.GetUtcNow(), (long)(await offset.ExecuteScalarAsync())!, compacted);
         }
         finally
         {
@@ -135,6 +126,8 @@ internal static class LegacyRelease
 
         await server.AdvanceToAsync(end);
     }
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Runs compaction batches until three in a row delete nothing; returns the events deleted.</summary>
     private static async Task<long> CompactAllAsync(JournalCompaction compaction)

@@ -35,10 +35,34 @@ public sealed class UpgradeToAkkaJournalTests
     {
         await using var db = await NewDatabaseAsync();
         var legacy = await LegacyRelease.FillAsync(db.ConnectionString, db.DataSource, BeforeCarry);
+        if (Environment.GetEnvironmentVariable(PreviousReleaseFleet.FreezeVariable) == "1")
+        {
+            await PreviousReleaseFleet.FreezeAsync(db.DataSource, legacy);
+        }
+
+        await RunsOnAfterTheUpgradeAsync(db, legacy);
+    }
+
+    [Fact]
+    public async Task A_fleet_frozen_from_the_previous_release_runs_on_with_its_states_numbers_orderings_and_deadlines()
+    {
+        await using var db = await NewDatabaseAsync();
+        await new Migrator(db.DataSource, BeforeCarry).MigrateAsync();
+        var legacy = await PreviousReleaseFleet.LoadAsync(db.DataSource);
+
+        await RunsOnAfterTheUpgradeAsync(db, legacy);
+    }
+
+    /// <summary>
+    /// Upgrades a database holding <paramref name="legacy"/> (schema before the carry migration),
+    /// then runs the Akka release's sensors on it and checks what they recover, decide and write.
+    /// </summary>
+    private static async Task RunsOnAfterTheUpgradeAsync(TestDatabase db, LegacyFleet legacy)
+    {
         // The scenario covers what it claims to.
         Assert.Equal(
             [LivenessStatus.Healthy, LivenessStatus.Late, LivenessStatus.Retired, LivenessStatus.Dead, LivenessStatus.Registered, LivenessStatus.Healthy],
-            LegacyRelease.Sensors.Select(id => legacy.States[id].Status));
+            PreviousReleaseFleet.Sensors.Select(id => legacy.States[id].Status));
         Assert.Equal(new[] { "roof", "site-a" }, legacy.States["up-tuned"].Settings.Tags);
         Assert.True(legacy.CompactedEvents > 100, $"compaction deleted {legacy.CompactedEvents} events");
         Assert.True(await ScalarAsync<long>(db.DataSource, "SELECT count(*) FROM journal_deletions") >= 4);
@@ -63,10 +87,10 @@ public sealed class UpgradeToAkkaJournalTests
         Dictionary<string, SensorState> final;
         var akkaStarted = DateTime.UtcNow;
         var anHourLater = legacy.StoppedAt.AddHours(1);
-        await using (var akka = new AkkaSensors(db.ConnectionString, legacy.Rules, LegacyRelease.SnapshotEvery, legacy.StoppedAt))
+        await using (var akka = new AkkaSensors(db.ConnectionString, PreviousReleaseFleet.Rules, PreviousReleaseFleet.SnapshotEvery, legacy.StoppedAt))
         {
             // Recovery gives the state the previous release showed, and decides nothing (no deadline had passed).
-            foreach (var id in LegacyRelease.Sensors)
+            foreach (var id in PreviousReleaseFleet.Sensors)
             {
                 AssertSameState(legacy.States[id], await akka.StateAsync(id));
             }
@@ -75,21 +99,21 @@ public sealed class UpgradeToAkkaJournalTests
 
             // Deadlines: the timers run from the carried states. An hour on, each sensor has made
             // exactly the transitions the rules give for its carried state, stamped at its true deadlines.
-            var expected = LegacyRelease.Sensors.ToDictionary(id => id, id => After(legacy.States[id], anHourLater, legacy.Rules));
-            Assert.Contains(LegacyRelease.Sensors, id => expected[id].Status != legacy.States[id].Status);
+            var expected = PreviousReleaseFleet.Sensors.ToDictionary(id => id, id => After(legacy.States[id], anHourLater, PreviousReleaseFleet.Rules));
+            Assert.Contains(PreviousReleaseFleet.Sensors, id => expected[id].Status != legacy.States[id].Status);
             akka.Advance(TimeSpan.FromHours(1));
-            foreach (var id in LegacyRelease.Sensors)
+            foreach (var id in PreviousReleaseFleet.Sensors)
             {
                 await Eventually.Until(() => akka.StateAsync(id), s => Json(s) == Json(expected[id]), TimeSpan.FromSeconds(30), $"{id} makes its transitions of the hour");
             }
 
-            foreach (var id in LegacyRelease.Sensors.Where(id => id != "up-retired"))
+            foreach (var id in PreviousReleaseFleet.Sensors.Where(id => id != "up-retired"))
             {
                 Assert.Equal(IngestOutcome.Accepted, await akka.BeatAsync(id));
             }
 
             final = [];
-            foreach (var id in LegacyRelease.Sensors)
+            foreach (var id in PreviousReleaseFleet.Sensors)
             {
                 final[id] = await akka.StateAsync(id);
             }
@@ -100,7 +124,7 @@ public sealed class UpgradeToAkkaJournalTests
         // The Akka release's own events: each stream numbered on from the old release's highest
         // number (compacted streams included), every ordering after the carried ones.
         var written = await AkkaEventsAsync(db.DataSource, NotCarried);
-        Assert.Equal(LegacyRelease.Sensors.Where(id => id != "up-retired").Select(SensorActor.PersistenceIdOf).Order(), written.Select(r => r.PersistenceId).Distinct().Order());
+        Assert.Equal(PreviousReleaseFleet.Sensors.Where(id => id != "up-retired").Select(SensorActor.PersistenceIdOf).Order(), written.Select(r => r.PersistenceId).Distinct().Order());
         foreach (var stream in written.GroupBy(r => r.PersistenceId))
         {
             var from = legacy.Highest[stream.Key[SensorFleet.IdPrefix.Length..]] + 1;
@@ -113,8 +137,8 @@ public sealed class UpgradeToAkkaJournalTests
 
         // A restart of the Akka release recovers carried and new events alike; its read journal
         // delivers, after the read model's offset, exactly the new events, and from 0 every event.
-        await using var restarted = new AkkaSensors(db.ConnectionString, legacy.Rules, LegacyRelease.SnapshotEvery, anHourLater);
-        foreach (var id in LegacyRelease.Sensors)
+        await using var restarted = new AkkaSensors(db.ConnectionString, PreviousReleaseFleet.Rules, PreviousReleaseFleet.SnapshotEvery, anHourLater);
+        foreach (var id in PreviousReleaseFleet.Sensors)
         {
             AssertSameState(final[id], await restarted.StateAsync(id));
         }
