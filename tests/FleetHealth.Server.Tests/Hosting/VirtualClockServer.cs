@@ -18,6 +18,8 @@ namespace FleetHealth.Server.Tests.Hosting;
 /// The whole server in memory over a given database, with a <see cref="VirtualClock"/> as its
 /// TimeProvider: heartbeats are received at the clock's time and the sensors' timers fire when the
 /// test advances it. Infrastructure waits (projection polling, backoffs) stay on real time.
+/// <paramref name="services"/> replaces services after the server's own registrations (e.g. a
+/// Migrator over fewer migrations, to run the server as an earlier release's schema had it).
 /// </summary>
 /// <remarks>
 /// Either engine (<paramref name="engine"/>, by default the run's: <see cref="TestEngine.OfRun"/>).
@@ -26,7 +28,12 @@ namespace FleetHealth.Server.Tests.Hosting;
 /// advanced with the clock by the same amounts and otherwise pumped in real time
 /// (<see cref="PumpedTestScheduler"/>); "quiescent" is then the barrier of <see cref="ResidentSensors"/>.
 /// </remarks>
-public sealed class VirtualClockServer(string connectionString, VirtualClock clock, IReadOnlyDictionary<string, string>? settings = null, FleetEngine? engine = null)
+public sealed class VirtualClockServer(
+    string connectionString,
+    VirtualClock clock,
+    IReadOnlyDictionary<string, string>? settings = null,
+    FleetEngine? engine = null,
+    Action<IServiceCollection>? services = null)
     : ServerFactory
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(60);
@@ -143,7 +150,11 @@ public sealed class VirtualClockServer(string connectionString, VirtualClock clo
         }
 
         builder.UseEnvironment("Testing");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+        builder.ConfigureTestServices(registrations =>
+        {
+            registrations.AddSingleton<TimeProvider>(clock);
+            services?.Invoke(registrations);
+        });
     }
 
     private TimeSpan AdvanceClockTo(DateTimeOffset until)
