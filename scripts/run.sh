@@ -12,8 +12,8 @@
 #                          FLEETHEALTH_PORT + i - 1, and the simulator spreads its beats over all of them
 # FLEETHEALTH_SIM_SENSORS  simulated sensors (default 300; 0 for none)
 # FLEETHEALTH_KEEP_LOGS    earlier runs' logs kept beside each log (server.log.1 newest; default 5)
-# FLEETHEALTH_AKKA_PORT    with Fleet__Engine=Akka: node i's Akka.Remote port is this + i - 1 (default
-#                          4053); the first three nodes are the seed nodes every node is given
+# FLEETHEALTH_AKKA_PORT    node i's Akka.Remote port is this + i - 1 (default 4053); the first three
+#                          nodes are the seed nodes every node is given
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -22,15 +22,9 @@ port="${FLEETHEALTH_PORT:-8080}"
 nodes="${FLEETHEALTH_NODES:-1}"
 sensors="${FLEETHEALTH_SIM_SENSORS:-300}"
 [[ "$nodes" =~ ^[1-9][0-9]?$ ]] || { echo "run: FLEETHEALTH_NODES must be 1 to 99" >&2; exit 1; }
-# The engine comes from the environment like any server setting (Fleet__Engine=Akka); on Akka.NET
-# the nodes find each other through seed nodes on fixed loopback ports.
-engine="${Fleet__Engine:-Legacy}"
+# The nodes form one Akka.NET cluster through seed nodes on fixed loopback ports.
 akka_port="${FLEETHEALTH_AKKA_PORT:-4053}"
-akka=0
-if [ "${engine,,}" = akka ]; then
-  akka=1
-  [[ "$akka_port" =~ ^[1-9][0-9]*$ ]] && [ $((akka_port + nodes - 1)) -le 65535 ] || { echo "run: FLEETHEALTH_AKKA_PORT must leave room for $nodes ports" >&2; exit 1; }
-fi
+[[ "$akka_port" =~ ^[1-9][0-9]*$ ]] && [ $((akka_port + nodes - 1)) -le 65535 ] || { echo "run: FLEETHEALTH_AKKA_PORT must leave room for $nodes ports" >&2; exit 1; }
 state="$repo/.local"
 mkdir -p "$state"
 
@@ -54,7 +48,7 @@ for ((i = 0; i < nodes; i++)); do
     echo "run: port $((port + i)) is already in use; set FLEETHEALTH_PORT" >&2; exit 1
   fi
   # Akka.Remote does not refuse a port another process holds: check, or two nodes would share it.
-  if [ "$akka" = 1 ] && (exec 3<>"/dev/tcp/127.0.0.1/$((akka_port + i))") 2>/dev/null; then
+  if (exec 3<>"/dev/tcp/127.0.0.1/$((akka_port + i))") 2>/dev/null; then
     echo "run: port $((akka_port + i)) is already in use; set FLEETHEALTH_AKKA_PORT" >&2; exit 1
   fi
 done
@@ -79,13 +73,11 @@ else
 fi
 
 server_bin="$repo/backend/FleetHealth.Server/bin/Release/net10.0"
-# The nodes of one run share a secret for their internal port (each listens on a free loopback port).
-secret="$(head -c 24 /dev/urandom | base64)"
 urls=()
-# On Akka.NET every node gets the same seed list (at most three seeds; one node alone needs none and
+# Every node gets the same seed list (at most three seeds; one node alone needs none and
 # joins itself). The first seed forms the cluster when no other seed answers.
 akka_env=()
-if [ "$akka" = 1 ] && [ "$nodes" -gt 1 ]; then
+if [ "$nodes" -gt 1 ]; then
   for ((s = 0; s < nodes && s < 3; s++)); do
     akka_env+=("Fleet__SeedNodes__$s=akka.tcp://fleethealth@127.0.0.1:$((akka_port + s))")
   done
@@ -96,12 +88,9 @@ for ((i = 1; i <= nodes; i++)); do
   node_port=$((port + i - 1))
   log="$state/server.log"; [ "$nodes" -gt 1 ] && log="$state/server-node$i.log"
   rotate_log "$log"
-  node_env=("${akka_env[@]}")
-  if [ "$akka" = 1 ]; then node_env+=("Fleet__Hostname=127.0.0.1" "Fleet__Port=$((akka_port + i - 1))"); fi
-  env "${node_env[@]}" \
+  env "${akka_env[@]}" Fleet__Hostname=127.0.0.1 Fleet__Port=$((akka_port + i - 1)) \
   Database__ConnectionString="$db" Dashboard__Root="$repo/frontend/dist" \
     Liveness__DefaultIntervalSeconds=10 Liveness__DefaultGraceSeconds=5 \
-    Cluster__NodeId="node$i" Cluster__Secret="$secret" \
     dotnet "$server_bin/FleetHealth.Server.dll" --contentRoot "$server_bin" --urls "http://127.0.0.1:$node_port" \
     >"$log" 2>&1 &
   pids+=($!)
@@ -155,9 +144,7 @@ echo "admin-user: $FLEETHEALTH_ADMIN_USER"
 echo "admin-password: $FLEETHEALTH_ADMIN_PASSWORD"
 echo "ingest-key: $FLEETHEALTH_INGEST_KEY"
 echo "credentials: $creds"
-if [ "$akka" = 1 ]; then
-  echo "engine: Akka.NET, remoting on 127.0.0.1:$akka_port-$((akka_port + nodes - 1))"
-fi
+echo "akka-remoting: 127.0.0.1:$akka_port-$((akka_port + nodes - 1))"
 if [ "$nodes" -gt 1 ]; then
   echo "nodes: ${urls[*]}"
   echo "cluster: http://127.0.0.1:$port/api/v1/cluster"

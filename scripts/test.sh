@@ -23,18 +23,6 @@ log="$repo/.local/test-dotnet.log"
 set +e
 dotnet test FleetHealth.sln --nologo 2>&1 | tee "$log"
 dotnet_status=${PIPESTATUS[0]}
-# The server's contract once more on the Akka.NET engine (Fleet:Engine=Akka; the default is still
-# the home-made runtime until the switch): the HTTP-level and process-level test classes that do
-# not pin an engine themselves (TagSettingsAcrossNodes joins two nodes the home-made cluster's way).
-# Left out of this pass for now, known to fail on Akka at times (run them by hand with
-# `Fleet__Engine=Akka dotnet test tests/FleetHealth.Server.Tests --filter FullyQualifiedName~Truth`):
-# Truth (its virtual time pumps Akka's TestScheduler in real time; once under load the projection's
-# read journal fell behind for a minute) and Live (the Akka feed can split one atomic write of a
-# sensor across two projection batches, so a delta may show a state between its events).
-akka_contract='(FullyQualifiedName~.Api.|FullyQualifiedName~.Auth.|FullyQualifiedName~.Browser.|FullyQualifiedName~.RealServer.|FullyQualifiedName~.Serial.)&FullyQualifiedName!~TagSettingsAcrossNodes'
-Fleet__Engine=Akka dotnet test tests/FleetHealth.Server.Tests --nologo --no-build --filter "$akka_contract" 2>&1 | tee -a "$log"
-akka_status=${PIPESTATUS[0]}
-[ "$akka_status" -eq 0 ] || dotnet_status=$akka_status
 (cd frontend && NO_COLOR=1 npx vitest run) 2>&1 | tee "$repo/.local/test-frontend.log"
 frontend_status=${PIPESTATUS[0]}
 # End-to-end: needs the server that dotnet test just built, and a fresh dashboard build.

@@ -15,7 +15,7 @@ namespace FleetHealth.Bench;
 /// <c>memory</c>: GC heap bytes per idle resident actor, after full compacting collections, for the
 /// Akka.NET <see cref="SensorActor"/> (created, recovered against Akka's in-memory journal, one
 /// heartbeat so it is healthy with its deadline timer armed) and, in the same run, for variants that
-/// leave parts out (no persistence, no timer) and for today's home-made runtime. Each figure is
+/// leave parts out (no persistence, no timer), the plain actor being the baseline. Each figure is
 /// (heap with the actors resident − heap before they were created) / count, measured with
 /// <see cref="GC.GetTotalMemory(bool)"/> (live object bytes; the GC's heap size also counts free
 /// space between objects, which is printed separately). The sensors are then stopped and the heap
@@ -50,7 +50,6 @@ internal static class MemoryBenchmark
         Console.WriteLine($"memory_sensors: {n}");
         Console.WriteLine($"gc: {(GCSettings.IsServerGC ? "server" : "workstation")} ({GCSettings.LatencyMode}, {Environment.ProcessorCount} cores)");
 
-        Print("home_made_actor_bytes", await RuntimeBenchmark.IdleActorBytesAsync(n));
         Print("akka_untyped_no_timer_bytes", (await MeasureAsync(n, _ => Props.Create(() => new PlainActor(false)), _ => Ready.Instance, stop: false)).Total);
         Print("akka_untyped_actor_bytes", (await MeasureAsync(n, _ => Props.Create(() => new PlainActor(true)), _ => Ready.Instance, stop: false)).Total);
         Print("akka_persistent_no_timer_bytes", (await MeasureAsync(n, k => Props.Create(() => new PlainPersistentActor("p-" + k, false)), _ => Ready.Instance, stop: false)).Total);

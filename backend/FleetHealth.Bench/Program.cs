@@ -6,14 +6,8 @@ using FleetHealth.Bench.Projection;
 // Each mode prints `name: value` lines, with a baseline measured in the same run.
 switch (args.FirstOrDefault())
 {
-    case "runtime":
-        await RuntimeBenchmark.RunAsync(args[1..]);
-        return 0;
     case "journal":
         return await JournalBenchmark.RunAsync(args[1..]);
-    case "deadlines":
-        await DeadlineBenchmark.RunAsync(args[1..]);
-        return 0;
     case "memory":
         return await MemoryBenchmark.RunAsync(args[1..]);
     case "projection":
@@ -23,6 +17,6 @@ switch (args.FirstOrDefault())
     case BareServer.Mode:
         return await BareServer.RunAsync(args[1..]);
     default:
-        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench runtime | deadlines [--sensors N] | memory [--sensors N] [--workstation-gc] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N] [--fence fenced|unfenced|none] | projection [--rate N] [--seconds N] [--warmup S] [--sensors N] [--feed-only] [--query-batch N] [--query-interval-ms N]");
+        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench memory [--sensors N] [--workstation-gc] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N] [--fence fenced|unfenced|none] | projection [--rate N] [--seconds N] [--warmup S] [--sensors N] [--feed-only] [--query-batch N] [--query-interval-ms N]");
         return 2;
 }

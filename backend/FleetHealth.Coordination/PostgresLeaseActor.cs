@@ -76,7 +76,7 @@ internal sealed class PostgresLeaseActor : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            replyTo.Tell(new Status.Failure(new LeaseException($"Acquiring lease [{_settings.LeaseName}] failed: {e.Message}")));
+            replyTo.Tell(new Status.Failure(new LeaseException($"Acquiring lease [{_settings.LeaseName}] failed: {e.Message}", e)));
         }
     }
 
@@ -153,7 +153,7 @@ internal sealed class PostgresLeaseActor : ReceiveActor, IWithTimers
         catch (Exception e)
         {
             // Not released: it expires by itself after heartbeat-timeout.
-            replyTo.Tell(new Status.Failure(new LeaseException($"Releasing lease [{_settings.LeaseName}] failed: {e.Message}")));
+            replyTo.Tell(new Status.Failure(new LeaseException($"Releasing lease [{_settings.LeaseName}] failed: {e.Message}", e)));
         }
     }
 

@@ -125,16 +125,19 @@ public sealed partial class SensorActor
         }
     }
 
-    /// <summary>A write failed (journal error, a conflict with another writer): Akka stops the actor after this.</summary>
+    /// <summary>
+    /// A write failed (journal error, a conflict with another writer): Akka stops the actor after
+    /// this. Reported on the event stream (<see cref="SensorStorageFailed"/>), not logged here.
+    /// </summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         FailAwaiting(cause);
-        base.OnPersistFailure(cause, @event, sequenceNr);
+        Context.System.EventStream.Publish(new SensorStorageFailed(SensorStorageFailed.Write, PersistenceId, cause));
     }
 
     /// <summary>
     /// The journal refused an event (e.g. it could not serialize it). Akka would go on with the old
-    /// state; this actor stops instead, as on today's runtime: a timer or command would only repeat
+    /// state; this actor stops instead: a timer or command would only repeat
     /// the refused write, and the next incarnation starts again from what is in the journal.
     /// </summary>
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)

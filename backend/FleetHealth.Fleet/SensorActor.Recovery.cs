@@ -22,4 +22,12 @@ public sealed partial class SensorActor
                 break;
         }
     }
+
+    /// <summary>
+    /// The journal or snapshot store could not be read: Akka stops the actor after this, and the
+    /// commands stashed meanwhile go to dead letters (their askers time out, answered 503). Reported
+    /// on the event stream (<see cref="SensorStorageFailed"/>), not logged per actor.
+    /// </summary>
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        Context.System.EventStream.Publish(new SensorStorageFailed(SensorStorageFailed.Recovery, PersistenceId, reason));
 }

@@ -1,11 +1,10 @@
-using Akka.Event;
 using Akka.Persistence;
 
 namespace FleetHealth.Fleet;
 
 /// <summary>
 /// Snapshots: the state after at least <c>snapshotEvery</c> events since the last snapshot, through
-/// Akka's SaveSnapshot; once one is stored the older snapshots are deleted (as on today's runtime).
+/// Akka's SaveSnapshot; once one is stored the older snapshots are deleted.
 /// Journal events are never deleted here: projections read them, and compaction is a separate job.
 /// </summary>
 public sealed partial class SensorActor
@@ -32,7 +31,7 @@ public sealed partial class SensorActor
                 return true;
             case SaveSnapshotFailure failed:
                 // Not fatal: recovery replays more events until the next snapshot succeeds.
-                Log.Warning(failed.Cause, "Snapshot {0} of {1} failed", failed.Metadata.SequenceNr, PersistenceId);
+                Context.System.EventStream.Publish(new SensorStorageFailed(SensorStorageFailed.Snapshot, PersistenceId, failed.Cause));
                 return true;
             case DeleteSnapshotsSuccess or DeleteSnapshotsFailure:
                 return true;

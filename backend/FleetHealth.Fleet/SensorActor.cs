@@ -27,7 +27,7 @@ namespace FleetHealth.Fleet;
 /// <item>The deadline timer is re-armed after every change and after recovery, from the time silence
 /// is measured from (the last heartbeat or a reactivation), before the reply is sent.</item>
 /// </list>
-/// Persistence id <c>sensor/{id}</c>: the same streams as today's runtime, so journals carry over.
+/// Persistence id <c>sensor/{id}</c>: the same streams as the previous release's, so its journal carried over (migration 0017).
 /// </remarks>
 public sealed partial class SensorActor : UntypedPersistentActor, IWithTimers
 {
@@ -57,8 +57,11 @@ public sealed partial class SensorActor : UntypedPersistentActor, IWithTimers
     /// <summary>Set by Akka before the actor starts (<see cref="IWithTimers"/>).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>The journal stream of a sensor: <c>sensor/{id}</c>, as on today's runtime.</summary>
-    public static string PersistenceIdOf(string sensorId) => $"sensor/{sensorId}";
+    /// <summary>What every sensor's journal stream starts with; other streams in the journal are not sensors.</summary>
+    public const string PersistenceIdPrefix = "sensor/";
+
+    /// <summary>The journal stream of a sensor: <c>sensor/{id}</c>, as the previous release named it.</summary>
+    public static string PersistenceIdOf(string sensorId) => PersistenceIdPrefix + sensorId;
 
     /// <summary>Props for one sensor's actor (see the constructor's parameters).</summary>
     public static Props Props(string sensorId, FleetPolicy rules, bool autoRegister, int snapshotEvery, TimeProvider clock) =>

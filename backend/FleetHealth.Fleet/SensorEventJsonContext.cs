@@ -5,9 +5,9 @@ using FleetHealth.Domain.Liveness;
 namespace FleetHealth.Fleet;
 
 /// <summary>
-/// The one JSON contract of sensor events and snapshots, source-generated (no reflection). Both
-/// the server's journal on today's runtime and <see cref="SensorEventSerializer"/> write through it,
-/// so a row written by either reads back in the other. Changing these options changes every
+/// The one JSON contract of sensor events and snapshots, source-generated (no reflection).
+/// <see cref="SensorEventSerializer"/> writes through it, as the previous release's journal did, so
+/// the rows that release wrote (carried over by migration 0017) read back unchanged. Changing these options changes every
 /// stored payload: don't, add a manifest instead.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

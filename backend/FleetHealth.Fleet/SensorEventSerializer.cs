@@ -48,7 +48,14 @@ public sealed class SensorEventSerializer(ExtendedActorSystem system) : Serializ
 
     public override int Identifier => Id;
 
-    public override string Manifest(object o) => o switch
+    public override string Manifest(object o) => ManifestOf(o);
+
+    public override byte[] ToBinary(object obj) => Encode(obj);
+
+    public override object FromBinary(byte[] bytes, string manifest) => Decode(bytes, manifest);
+
+    /// <summary>The manifest <see cref="Manifest"/> gives, without an actor system.</summary>
+    public static string ManifestOf(object o) => o switch
     {
         SensorRegistered => SensorEventManifests.Registered,
         HeartbeatRecorded => SensorEventManifests.Heartbeat,
@@ -59,7 +66,11 @@ public sealed class SensorEventSerializer(ExtendedActorSystem system) : Serializ
         _ => throw new SerializationException($"{nameof(SensorEventSerializer)} cannot serialize {o.GetType()}."),
     };
 
-    public override byte[] ToBinary(object obj) => obj switch
+    /// <summary>
+    /// What <see cref="ToBinary"/> writes, without an actor system: for writers of journal rows
+    /// outside Akka (migrations' tests, fixtures). Throws <see cref="SerializationException"/> as it does.
+    /// </summary>
+    public static byte[] Encode(object obj) => obj switch
     {
         SensorRegistered e => JsonSerializer.SerializeToUtf8Bytes(e, SensorEventJsonContext.Default.SensorRegistered),
         HeartbeatRecorded e => JsonSerializer.SerializeToUtf8Bytes(e, SensorEventJsonContext.Default.HeartbeatRecorded),
@@ -69,8 +80,6 @@ public sealed class SensorEventSerializer(ExtendedActorSystem system) : Serializ
         SensorState s => JsonSerializer.SerializeToUtf8Bytes(s, SensorEventJsonContext.Default.SensorState),
         _ => throw new SerializationException($"{nameof(SensorEventSerializer)} cannot serialize {obj.GetType()}."),
     };
-
-    public override object FromBinary(byte[] bytes, string manifest) => Decode(bytes, manifest);
 
     /// <summary>
     /// What <see cref="FromBinary"/> returns, without an actor system: for readers of the journal's

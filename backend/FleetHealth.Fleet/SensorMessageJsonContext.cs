@@ -27,7 +27,7 @@ namespace FleetHealth.Fleet;
 internal sealed partial class SensorMessageJsonContext : JsonSerializerContext;
 
 /// <summary>
-/// The wire names of the sensor's messages (the legacy cluster's names, plus the envelope and the
+/// The wire names of the sensor's messages (the previous release's names, plus the envelope and the
 /// tag announcement). A manifest names a shape: a change an older node cannot read needs a new one.
 /// </summary>
 public static class SensorMessageManifests

@@ -7,14 +7,13 @@ public static class ProjectionLag
 {
     /// <summary>
     /// Journal events not yet applied by the read-model projection: the newest ordering minus its
-    /// offset. The newest of either engine's journal (the home-made <c>journal</c>, Akka.Persistence.Sql's
-    /// <c>akka.event_journal</c>): a database is written by one engine, and an upgraded one keeps its
-    /// orderings when its events move.
+    /// offset (<c>akka.event_journal</c>; a database upgraded from the previous release kept its
+    /// orderings when its events moved there).
     /// </summary>
     public static async Task<long> EventsAsync(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand("""
-            SELECT greatest((SELECT coalesce(max(ordering), 0) FROM journal), (SELECT coalesce(max(ordering), 0) FROM akka.event_journal))
+            SELECT (SELECT coalesce(max(ordering), 0) FROM akka.event_journal)
                  - coalesce((SELECT "offset" FROM projection_offsets WHERE projection = 'read-model'), 0)
             """);
         return (long)(await command.ExecuteScalarAsync())!;

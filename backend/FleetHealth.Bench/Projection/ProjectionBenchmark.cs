@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime;
 using Akka.Actor;
 using Akka.Configuration;
-using FleetHealth.Actors.Persistence;
 using FleetHealth.Fleet;
 using FleetHealth.Server.Projection;
 using FleetHealth.Server.ReadModel;

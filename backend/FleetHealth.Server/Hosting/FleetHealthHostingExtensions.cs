@@ -1,6 +1,5 @@
 using FleetHealth.Server.Analytics;
 using FleetHealth.Server.Auth;
-using FleetHealth.Server.Cluster;
 using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.IngestKeys;
@@ -41,20 +40,13 @@ public static class FleetHealthHostingExtensions
         return builder;
     }
 
-    /// <summary>The engine of <c>Fleet:Engine</c>: the home-made runtime and cluster (default, until removed) or Akka.NET.</summary>
+    /// <summary>The sensors on Akka.NET: cluster, sharding, persistence and the projection's journal feed.</summary>
     private static void AddFleetEngine(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<FleetEngineOptions>()
             .BindConfiguration(FleetEngineOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        if (FleetEngineOptions.EngineOf(builder.Configuration) == FleetEngine.Akka)
-        {
-            builder.AddAkkaFleet();
-            return;
-        }
-
-        builder.AddCluster();
-        builder.AddFleet();
+        builder.AddAkkaFleet();
     }
 }

@@ -1,6 +1,5 @@
-using FleetHealth.Actors.Persistence;
-using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Storage;
+using FleetHealth.Server.Ingestion;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,10 +1,10 @@
+using FleetHealth.Fleet;
 using System.Threading.Channels;
 using Akka;
 using Akka.Persistence.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using FleetHealth.Domain.Liveness;
-using FleetHealth.Server.Fleet;
 
 namespace FleetHealth.Server.Projection;
 
@@ -130,7 +130,7 @@ internal sealed class AkkaJournalCursor : IJournalCursor
         }
 
         Volatile.Write(ref _newest, ordering);
-        var sensorEvent = envelope.PersistenceId.StartsWith(SensorFleet.IdPrefix, StringComparison.Ordinal) ? envelope.Event as SensorEvent : null;
+        var sensorEvent = envelope.PersistenceId.StartsWith(SensorActor.PersistenceIdPrefix, StringComparison.Ordinal) ? envelope.Event as SensorEvent : null;
         return new JournalEntry(ordering, envelope.PersistenceId, sensorEvent, new DateTimeOffset(envelope.Timestamp, TimeSpan.Zero), envelope.SequenceNr);
     }
 }

@@ -7,12 +7,12 @@ public static class AkkaJournalFeedServiceExtensions
 {
     /// <summary>
     /// Feeds the read-model projection from Akka.Persistence.Query (<see cref="AkkaJournalFeed"/>)
-    /// instead of the home-made runtime's journal, before or after the projection is added. Needs
+    /// whether called before or after the projection is added. Needs
     /// an <see cref="Akka.Actor.ActorSystem"/> in the container (Akka.Hosting's) whose configuration
     /// has the Sql read journal and the sensor serializer
     /// (<see cref="Storage.AkkaJournalConfiguration"/>, <see cref="FleetHealth.Fleet.SensorEventSerializer"/>).
-    /// The offset stays in <c>projection_offsets</c> under the same projection name: a database whose
-    /// offset counts the old journal's orderings needs it carried over (or rebuilt) when it switches.
+    /// The offset stays in <c>projection_offsets</c> under the same projection name; the previous
+    /// release's orderings were carried into the Akka journal unchanged (migration 0017), so it stays valid.
     /// </summary>
     public static IServiceCollection AddAkkaJournalFeed(this IServiceCollection services)
     {

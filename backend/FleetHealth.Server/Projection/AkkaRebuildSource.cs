@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Fleet;
-using FleetHealth.Server.Fleet;
 using Npgsql;
 
 namespace FleetHealth.Server.Projection;
@@ -28,7 +27,7 @@ namespace FleetHealth.Server.Projection;
 /// retrieval stands, which a fresh read journal only assumes after its gap timeout, and it cannot
 /// say which holes below that are still being written. Reading the two tables directly costs
 /// knowing their layout, which migration 0014 already pins to the plugin's mapping (tested in
-/// FleetHealth.Journal.Tests), and it pages them like the legacy source.
+/// FleetHealth.Journal.Tests), and it pages them by persistence id and ordering.
 /// </para>
 /// <para>
 /// The offset. The live feed (<see cref="AkkaJournalFeed"/>) resumes with <c>ordering &gt; offset</c>
@@ -57,7 +56,7 @@ public sealed partial class AkkaRebuildSource : IRebuildSource
             DELETE FROM state_changes sc
             WHERE sc.sequence_nr IS NULL
                OR EXISTS (SELECT 1 FROM {Journal} j
-                          WHERE j.persistence_id = '{SensorFleet.IdPrefix}' || sc.sensor_id AND j.sequence_number = sc.sequence_nr AND NOT j.deleted);
+                          WHERE j.persistence_id = '{SensorActor.PersistenceIdPrefix}' || sc.sensor_id AND j.sequence_number = sc.sequence_nr AND NOT j.deleted);
             """, connection, transaction);
         await clear.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -86,7 +85,7 @@ public sealed partial class AkkaRebuildSource : IRebuildSource
                         ORDER BY j.sequence_number DESC LIMIT 1) AS covered,
                        EXISTS (SELECT 1 FROM {Journal} j WHERE j.persistence_id = s.persistence_id AND j.sequence_number = 1 AND NOT j.deleted) AS whole
                 FROM (SELECT DISTINCT ON (persistence_id) persistence_id, sequence_number, manifest, snapshot, serializer_id FROM {Snapshots}
-                      WHERE starts_with(persistence_id, '{SensorFleet.IdPrefix}') AND persistence_id > $1
+                      WHERE starts_with(persistence_id, '{SensorActor.PersistenceIdPrefix}') AND persistence_id > $1
                       ORDER BY persistence_id, sequence_number DESC LIMIT $2) s
                 ORDER BY s.persistence_id
                 """, connection, transaction))
@@ -112,7 +111,7 @@ public sealed partial class AkkaRebuildSource : IRebuildSource
 
                     var state = Decode(reader.IsDBNull(2) ? "" : reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.IsDBNull(4) ? null : reader.GetInt32(4), after, sequenceNr) as SensorState
                         ?? throw new SerializationException($"{after}'s snapshot #{sequenceNr} is not a sensor state.");
-                    items.Add((after[SensorFleet.IdPrefix.Length..], sequenceNr, state));
+                    items.Add((after[SensorActor.PersistenceIdPrefix.Length..], sequenceNr, state));
                 }
             }
 
@@ -145,7 +144,7 @@ public sealed partial class AkkaRebuildSource : IRebuildSource
         {
             var persistenceId = reader.GetString(1);
             var sequenceNr = reader.GetInt64(2);
-            var e = persistenceId.StartsWith(SensorFleet.IdPrefix, StringComparison.Ordinal)
+            var e = persistenceId.StartsWith(SensorActor.PersistenceIdPrefix, StringComparison.Ordinal)
                 ? Decode(reader.IsDBNull(3) ? "" : reader.GetString(3), reader.GetFieldValue<byte[]>(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), persistenceId, sequenceNr) as SensorEvent
                 : null;
             entries.Add(new JournalEntry(reader.GetInt64(0), persistenceId, e, new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero), sequenceNr));

@@ -2,9 +2,9 @@ namespace FleetHealth.Server.Projection;
 
 /// <summary>
 /// The journal's events in global ordering order, from after an offset, in batches: what the
-/// read-model projection consumes. One implementation per journal: <see cref="PolledJournalFeed"/>
-/// (the home-made runtime's <c>journal</c> table) and <see cref="AkkaJournalFeed"/>
-/// (Akka.Persistence.Query over the Sql journal).
+/// read-model projection consumes: the projection's one seam to the engine. Implemented by
+/// <see cref="AkkaJournalFeed"/> (Akka.Persistence.Query over the Sql journal); tests feed the
+/// projection through it without an actor system of their own.
 /// </summary>
 /// <remarks>
 /// The offset is the consumer's, not the feed's: the projection stores it in the read model's own

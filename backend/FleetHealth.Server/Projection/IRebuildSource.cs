@@ -5,9 +5,9 @@ namespace FleetHealth.Server.Projection;
 
 /// <summary>
 /// Where <see cref="ReadModelWriter.RebuildAsync(string, IRebuildSource, int, TimeSpan, DateTimeOffset, CancellationToken)"/>
-/// reads the sensors' history from: the engine's journal and snapshot store. One implementation per
-/// journal: <see cref="LegacyRebuildSource"/> (the home-made runtime's <c>journal</c> and
-/// <c>snapshots</c>) and <see cref="AkkaRebuildSource"/> (<c>akka.event_journal</c>, <c>akka.snapshot_store</c>).
+/// reads the sensors' history from: the engine's journal and snapshot store, read by
+/// <see cref="AkkaRebuildSource"/> (<c>akka.event_journal</c>, <c>akka.snapshot_store</c>) without
+/// starting an actor system, so the command-line rebuild needs no cluster.
 /// </summary>
 /// <remarks>
 /// Called in this order on one connection: <see cref="SettleAsync"/> before the rebuild's transaction

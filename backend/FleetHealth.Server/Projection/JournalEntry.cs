@@ -1,5 +1,5 @@
 using FleetHealth.Domain.Liveness;
-using FleetHealth.Server.Fleet;
+using FleetHealth.Fleet;
 
 namespace FleetHealth.Server.Projection;
 
@@ -11,5 +11,5 @@ namespace FleetHealth.Server.Projection;
 public sealed record JournalEntry(long Ordering, string PersistenceId, SensorEvent? Event, DateTimeOffset WrittenAt, long SequenceNr = 0)
 {
     /// <summary>The sensor event with its sensor id and position, or null for other streams.</summary>
-    public ProjectedEvent? Projected => Event is null ? null : new ProjectedEvent(Ordering, PersistenceId[SensorFleet.IdPrefix.Length..], Event, SequenceNr);
+    public ProjectedEvent? Projected => Event is null ? null : new ProjectedEvent(Ordering, PersistenceId[SensorActor.PersistenceIdPrefix.Length..], Event, SequenceNr);
 }

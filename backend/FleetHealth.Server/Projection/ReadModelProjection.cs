@@ -1,7 +1,6 @@
-using FleetHealth.Actors.Persistence;
+using FleetHealth.Server.Storage;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.ReadModel;
-using FleetHealth.Server.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -42,8 +41,10 @@ internal sealed partial class ReadModelProjection(
             try
             {
                 await using var leadership = await dataSource.OpenConnectionAsync(stoppingToken);
+                // After a round trip, not the open: a pooled connection opens without one, even when the database is gone.
+                var leading = await TryLeadAsync(leadership, stoppingToken);
                 outages.Succeeded();
-                if (!await TryLeadAsync(leadership, stoppingToken))
+                if (!leading)
                 {
                     _status = _status with { Leader = false };
                     var stored = await writer.OffsetAsync(ReadModelProjectionName.Value, stoppingToken);

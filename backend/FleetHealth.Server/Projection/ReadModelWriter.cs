@@ -67,24 +67,14 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
     /// gaps, as if the projection had passed them (a write may still be committing).
     /// </summary>
     /// <remarks>
-    /// Each sensor's row starts from its latest snapshot and takes only the events after it, so
-    /// it is the same whether or not compaction deleted the events behind the snapshot. Every event
-    /// still in the journal gives its heartbeat row (if received on or after
-    /// <paramref name="heartbeatsFrom"/>, the first day heartbeat retention keeps) and its
-    /// transition row. Transition rows whose events compaction deleted are kept as they were:
-    /// they are the only record of that history (see <see cref="JournalCompaction"/>). Compaction
-    /// waits while a rebuild runs (a shared advisory lock).
+    /// Each sensor's row starts from its latest snapshot (<paramref name="source"/>: the engine's
+    /// journal and snapshots) and takes only the events after it, so it is the same whether or not
+    /// the events behind the snapshot are still kept. Every event in the journal gives its
+    /// heartbeat row (if received on or after <paramref name="heartbeatsFrom"/>, the first day
+    /// heartbeat retention keeps) and its transition row. A source with a horizon
+    /// (<see cref="IRebuildSource.SettleAsync"/>, waiting at most <paramref name="gapRetention"/>
+    /// for writes in flight) is read up to it and the offset set to it, recording no gaps.
     /// </remarks>
-    public Task<long> RebuildAsync(
-        string projection, JournalReader journal, SensorSnapshots snapshots, int batchSize, TimeSpan gapRetention, DateTimeOffset heartbeatsFrom, CancellationToken cancellationToken) =>
-        RebuildAsync(projection, new LegacyRebuildSource(journal, snapshots), batchSize, gapRetention, heartbeatsFrom, cancellationToken);
-
-    /// <summary>
-    /// The rebuild as above, from the engine's journal and snapshots (<paramref name="source"/>).
-    /// A source with a horizon (<see cref="IRebuildSource.SettleAsync"/>, waiting at most
-    /// <paramref name="gapRetention"/> for writes in flight) is read up to it and the offset set to
-    /// it, recording no gaps; one without is read whole, holes recorded as described above.
-    /// </summary>
     public async Task<long> RebuildAsync(
         string projection, IRebuildSource source, int batchSize, TimeSpan gapRetention, DateTimeOffset heartbeatsFrom, CancellationToken cancellationToken)
     {
@@ -92,10 +82,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
         // Before any lock: it may wait for writers, the projection among them.
         var horizon = await source.SettleAsync(connection, gapRetention, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var clear = new NpgsqlCommand($"""
-            SELECT pg_advisory_xact_lock({JournalCompaction.LockKey});
-            DELETE FROM heartbeats;
-            """, connection, transaction))
+        await using (var clear = new NpgsqlCommand("DELETE FROM heartbeats", connection, transaction))
         {
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }

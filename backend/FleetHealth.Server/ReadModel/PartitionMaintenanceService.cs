@@ -1,4 +1,3 @@
-using FleetHealth.Actors.Persistence;
 using FleetHealth.Server.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -40,8 +40,6 @@ internal sealed class AkkaClusterMembership(ActorSystem system, IRequiredActor<S
             .Select(m => new ClusterMemberView(
                 NodeIdOf(m.Address),
                 m.Address.ToString(),
-                null,
-                null,
                 state.Unreachable.Contains(m) ? "unreachable" : StateOf(m.Status),
                 regions.TryGetValue(m.Address, out var held) ? held.Stats.Count : 0,
                 m.Address == cluster.SelfAddress,
@@ -54,16 +52,8 @@ internal sealed class AkkaClusterMembership(ActorSystem system, IRequiredActor<S
             options.Value.Shards,
             here,
             members,
-            [],
-            [],
-            0,
-            0,
             fleet.Unavailable,
-            0,
-            0,
-            null,
-            error,
-            ClusterEngines.Akka);
+            error);
     }
 
     /// <summary>host:port, the part of an address that tells nodes apart (protocol and system are the same for all).</summary>

@@ -36,7 +36,9 @@ internal static class AkkaFleetServiceExtensions
             var clock = services.GetRequiredService<TimeProvider>();
             // A writer new at every start: the journal writes only under shard leases this incarnation holds.
             var fence = new JournalFence(JournalFence.NewWriter(), FleetEngineOptions.SystemName, AkkaClusterConfiguration.SensorTypeName, options.Shards);
-            akka.ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
+            // A database outage is one line when it starts and one when it ends, not a stack trace per shard and retry.
+            akka.ConfigureLoggers(loggers => loggers.ClearLoggers().AddLogger<OutageAwareAkkaLogger>())
+                .AddSetup(new StorageOutageSetup(services.GetRequiredService<StorageOutageLog>()))
                 .AddHocon(AkkaClusterConfiguration.Config, HoconAddMode.Prepend)
                 .AddHocon(fence.LeaseConfig, HoconAddMode.Prepend)
                 .AddHocon(PostgresLease.DefaultConfig, HoconAddMode.Append)
@@ -60,6 +62,8 @@ internal static class AkkaFleetServiceExtensions
                     })
                 .AddStartup((system, _) =>
                 {
+                    var reporter = system.ActorOf(StorageFailureReporter.Props(services.GetRequiredService<StorageOutageLog>(), services.GetRequiredService<ILoggerFactory>().CreateLogger<StorageFailureReporter>()), "storage-failures");
+                    system.EventStream.Subscribe(reporter, typeof(SensorStorageFailed));
                     if (options.SeedNodes.Count == 0)
                     {
                         // No seeds: a lone node, the first and only member of its own cluster.

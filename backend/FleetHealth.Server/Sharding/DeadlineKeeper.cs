@@ -36,6 +36,7 @@ internal sealed partial class DeadlineKeeper(
     DatabaseReadiness readiness,
     IOptions<FleetEngineOptions> options,
     TimeProvider clock,
+    StorageOutageLog outages,
     ILogger<DeadlineKeeper> logger) : BackgroundService, IReadModelObserver
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
@@ -99,9 +100,12 @@ internal sealed partial class DeadlineKeeper(
             }
             catch (NpgsqlException e) when (!stoppingToken.IsCancellationRequested)
             {
-                // The load is retried on the next tick; the projection reports the outage itself.
+                // The load is retried on the next tick; an outage is counted, not logged each time.
                 _active = false;
-                LogLoadFailed(e);
+                if (!outages.Failed("deadline keeper loads failed", e))
+                {
+                    LogLoadFailed(e);
+                }
             }
         }
     }

@@ -2,16 +2,9 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FleetHealth.Server.Sharding;
 
-/// <summary>Which engine runs the sensors' actors: the home-made runtime (until it is removed) or Akka.NET.</summary>
-public enum FleetEngine
-{
-    Legacy,
-    Akka,
-}
-
 /// <summary>
-/// Configuration section <c>Fleet</c>: the engine, and on Akka.NET this node's cluster address and
-/// seed nodes. With no seed nodes a node joins itself: a lone node is a cluster of one.
+/// Configuration section <c>Fleet</c>: this node's Akka.NET cluster address, its seed nodes, the
+/// shards and the sensors' passivation and deadline waking. With no seed nodes a node joins itself: a lone node is a cluster of one.
 /// </summary>
 public sealed class FleetEngineOptions : IValidatableObject
 {
@@ -19,12 +12,6 @@ public sealed class FleetEngineOptions : IValidatableObject
 
     /// <summary>The actor system's name: part of every node's address, so all nodes must agree.</summary>
     public const string SystemName = "fleethealth";
-
-    public FleetEngine Engine { get; set; } = FleetEngine.Legacy;
-
-    /// <summary>The engine configured, read before the services are built (it decides which are registered).</summary>
-    public static FleetEngine EngineOf(IConfiguration configuration) =>
-        configuration.GetSection(Section).Get<FleetEngineOptions>()?.Engine ?? FleetEngine.Legacy;
 
     /// <summary>Address Akka.Remote binds (default loopback: a lone node needs no network).</summary>
     public string Hostname { get; set; } = "127.0.0.1";

@@ -1,4 +1,3 @@
-using FleetHealth.Actors.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,4 +1,3 @@
-using FleetHealth.Actors.Persistence;
 using FleetHealth.Database;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,8 +1,7 @@
-using FleetHealth.Actors.Persistence;
+using FleetHealth.Server.Storage;
 using System.Threading.Channels;
 using FleetHealth.Fleet;
 using FleetHealth.Server.Fleet;
-using FleetHealth.Server.Storage;
 using Npgsql;
 
 namespace FleetHealth.Server.Tags;

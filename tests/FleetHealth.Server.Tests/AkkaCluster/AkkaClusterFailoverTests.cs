@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using FleetHealth.Server.Tests.Cluster;
 using FleetHealth.Testing;
 using Xunit.Abstractions;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FleetHealth.Server.Tests.Cluster;
 using FleetHealth.Testing;
 using Xunit.Abstractions;
 

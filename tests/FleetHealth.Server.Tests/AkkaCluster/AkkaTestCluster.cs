@@ -53,11 +53,11 @@ internal sealed class AkkaTestCluster : IAsyncDisposable
     /// <summary>Node <paramref name="index"/>'s name as a shard lease owner (<c>fleethealth@127.0.0.1:port</c>).</summary>
     public string Owner(int index) => Name(_akkaPorts[index]);
 
-    public async Task<ServerProcess> StartAsync(int index)
+    /// <summary>Starts node <paramref name="index"/>, on <paramref name="connectionString"/> if given (e.g. through a proxy), else the cluster's database.</summary>
+    public async Task<ServerProcess> StartAsync(int index, string? connectionString = null)
     {
         var all = new Dictionary<string, string>
         {
-            ["Fleet:Engine"] = "Akka",
             ["Fleet:Hostname"] = "127.0.0.1",
             ["Fleet:Port"] = _akkaPorts[index].ToString(CultureInfo.InvariantCulture),
             ["Fleet:Shards"] = Shards.ToString(CultureInfo.InvariantCulture),
@@ -73,7 +73,7 @@ internal sealed class AkkaTestCluster : IAsyncDisposable
             all[key] = value;
         }
 
-        var server = await ServerProcess.StartAsync(_db.ConnectionString, all);
+        var server = await ServerProcess.StartAsync(connectionString ?? _db.ConnectionString, all);
         lock (_all)
         {
             _all.Add(server);

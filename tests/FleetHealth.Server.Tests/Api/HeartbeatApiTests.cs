@@ -22,7 +22,7 @@ public sealed class HeartbeatApiTests(FleetHealthFactory factory) : IClassFixtur
         using var response = await _client.PostAsync("/api/v1/heartbeats/durable-1", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(1L, await new SensorJournal(factory.DataSource, TestEngine.OfRun).HeartbeatsAsync("durable-1"));
+        Assert.Equal(1L, await new SensorJournal(factory.DataSource).HeartbeatsAsync("durable-1"));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Net;
-using FleetHealth.Actors.TestKit;
+using FleetHealth.Testing;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;

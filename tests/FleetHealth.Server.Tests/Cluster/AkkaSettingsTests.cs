@@ -32,7 +32,6 @@ public sealed class AkkaSettingsTests(AkkaSettingsTests.Server server) : IClassF
 
     public sealed class Server() : FleetHealthFactory(new Dictionary<string, string>
     {
-        ["Fleet:Engine"] = "Akka",
         ["Akka:Cluster:Split-Brain-Resolver:Stable-After"] = "7s",
         ["Akka:Cluster:Sharding:Shard_Start_Timeout"] = "9s",
     });

@@ -1,8 +1,7 @@
-using FleetHealth.Actors.Persistence;
 using FleetHealth.Database;
 using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Domain.Liveness;
-using FleetHealth.Server.Fleet;
+using FleetHealth.Server.Tests.Upgrade;
 using FleetHealth.Testing;
 using Npgsql;
 
@@ -100,7 +99,6 @@ public sealed class MigratorTests(IsolatedDatabase db) : IClassFixture<IsolatedD
     {
         await using var source = await NewSchemaAsync();
         await new Migrator(source, MigrationSource.Embedded.Where(m => m.Version < 13).ToList()).MigrateAsync();
-        var serializer = SensorEventSerialization.Register(new EventSerializer());
         var t0 = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
         SensorEvent[] heardThenSilent =
         [
@@ -110,34 +108,34 @@ public sealed class MigratorTests(IsolatedDatabase db) : IClassFixture<IsolatedD
             new StatusChanged(t0.AddMinutes(2), LivenessStatus.Healthy, LivenessStatus.Late, "silent for 2 min"),
         ];
         // As the old release stored them: events from a batch beat, or only a snapshot once compacted.
-        await AppendAsync(source, serializer, "sensor/..", heardThenSilent);
-        await AppendAsync(source, serializer, "sensor/a..", heardThenSilent);
-        await AppendAsync(source, serializer, "sensor/...", new SensorRegistered(t0), new StatusChanged(t0, LivenessStatus.Registered, LivenessStatus.Retired, "retired by an operator"));
+        await AppendAsync(source, "sensor/..", heardThenSilent);
+        await AppendAsync(source, "sensor/a..", heardThenSilent);
+        await AppendAsync(source, "sensor/...", new SensorRegistered(t0), new StatusChanged(t0, LivenessStatus.Registered, LivenessStatus.Retired, "retired by an operator"));
         var dead = heardThenSilent.Aggregate(SensorState.Unknown, (state, e) => state.Apply(e)).Apply(new StatusChanged(t0.AddDays(7), LivenessStatus.Late, LivenessStatus.Dead, "silent for 7 d"));
         await ExecuteAsync(
             source,
             "INSERT INTO snapshots (persistence_id, sequence_nr, manifest, payload) VALUES ('sensor/.', 5, 'sensor.state.v1', $1)",
-            serializer.Serialize(dead, out _));
+            SensorPayloads.Serialize(dead, out _));
         await ExecuteAsync(source, "INSERT INTO journal_deletions (persistence_id, deleted_to) VALUES ('sensor/.', 5)");
 
         Assert.Equal([13], await new Migrator(source, MigrationSource.Embedded.Where(m => m.Version <= 13).ToList()).MigrateAsync());
 
-        var twoDots = await RecoverAsync(source, serializer, "sensor/..");
+        var twoDots = await RecoverAsync(source, "sensor/..");
         Assert.Equal((LivenessStatus.Retired, 5L), (twoDots.State.Status, twoDots.Highest));
         Assert.NotNull(twoDots.State.RetiredAt);
         Assert.Equal(LivenessStatus.Late, twoDots.Last!.From);
-        var oneDot = await RecoverAsync(source, serializer, "sensor/.");
+        var oneDot = await RecoverAsync(source, "sensor/.");
         Assert.Equal((LivenessStatus.Retired, 6L, LivenessStatus.Dead), (oneDot.State.Status, oneDot.Highest, oneDot.Last!.From));
-        var notOnlyDots = await RecoverAsync(source, serializer, "sensor/a..");
+        var notOnlyDots = await RecoverAsync(source, "sensor/a..");
         Assert.Equal((LivenessStatus.Late, 4L), (notOnlyDots.State.Status, notOnlyDots.Highest));
-        Assert.Equal(2L, (await RecoverAsync(source, serializer, "sensor/...")).Highest);
+        Assert.Equal(2L, (await RecoverAsync(source, "sensor/...")).Highest);
     }
 
-    private static async Task AppendAsync(NpgsqlDataSource source, EventSerializer serializer, string persistenceId, params SensorEvent[] events)
+    private static async Task AppendAsync(NpgsqlDataSource source, string persistenceId, params SensorEvent[] events)
     {
         for (var i = 0; i < events.Length; i++)
         {
-            var payload = serializer.Serialize(events[i], out var manifest);
+            var payload = SensorPayloads.Serialize(events[i], out var manifest);
             await ExecuteAsync(
                 source,
                 "INSERT INTO journal (persistence_id, sequence_nr, manifest, payload) VALUES ($1, $2, $3, $4)",
@@ -149,7 +147,7 @@ public sealed class MigratorTests(IsolatedDatabase db) : IClassFixture<IsolatedD
     }
 
     /// <summary>The stream's state as its actor recovers it: the newest snapshot, then the events after it.</summary>
-    private static async Task<(SensorState State, long Highest, StatusChanged? Last)> RecoverAsync(NpgsqlDataSource source, EventSerializer serializer, string persistenceId)
+    private static async Task<(SensorState State, long Highest, StatusChanged? Last)> RecoverAsync(NpgsqlDataSource source, string persistenceId)
     {
         var state = SensorState.Unknown;
         long from = 0;
@@ -160,7 +158,7 @@ public sealed class MigratorTests(IsolatedDatabase db) : IClassFixture<IsolatedD
             if (await reader.ReadAsync())
             {
                 from = reader.GetInt64(0);
-                state = (SensorState)serializer.Deserialize(reader.GetString(1), reader.GetFieldValue<byte[]>(2));
+                state = (SensorState)SensorPayloads.Deserialize(reader.GetString(1), reader.GetFieldValue<byte[]>(2));
             }
         }
 
@@ -174,7 +172,7 @@ public sealed class MigratorTests(IsolatedDatabase db) : IClassFixture<IsolatedD
             while (await reader.ReadAsync())
             {
                 highest = reader.GetInt64(0);
-                var e = (SensorEvent)serializer.Deserialize(reader.GetString(1), reader.GetFieldValue<byte[]>(2));
+                var e = (SensorEvent)SensorPayloads.Deserialize(reader.GetString(1), reader.GetFieldValue<byte[]>(2));
                 last = e as StatusChanged ?? last;
                 state = state.Apply(e);
             }

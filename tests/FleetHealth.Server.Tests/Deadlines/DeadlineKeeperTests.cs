@@ -73,7 +73,6 @@ public sealed class DeadlineKeeperTests(DeadlineKeeperTests.Server server) : ICl
 
     public sealed class Server() : FleetHealthFactory(new Dictionary<string, string>
     {
-        ["Fleet:Engine"] = "Akka",
         ["Fleet:PassivateIdleAfterSeconds"] = "2",
         ["Fleet:DeadlineLookaheadSeconds"] = "1",
         ["Liveness:DefaultIntervalSeconds"] = "1",

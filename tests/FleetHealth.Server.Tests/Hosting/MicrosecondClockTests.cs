@@ -1,4 +1,4 @@
-using FleetHealth.Actors.TestKit;
+using FleetHealth.Testing;
 using FleetHealth.Server.Hosting;
 
 namespace FleetHealth.Server.Tests.Hosting;

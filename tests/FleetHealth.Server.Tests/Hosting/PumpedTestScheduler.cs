@@ -5,7 +5,7 @@ namespace FleetHealth.Server.Tests.Hosting;
 
 /// <summary>
 /// Akka's <see cref="TestScheduler"/> as the server's scheduler, moved two ways: by the test, by the
-/// same amounts as its <see cref="FleetHealth.Actors.TestKit.VirtualClock"/> (a sensor arms its timer
+/// same amounts as its <see cref="FleetHealth.Testing.VirtualClock"/> (a sensor arms its timer
 /// for "deadline − now" read on that clock, so the timer fires when the clock reaches the deadline),
 /// and, while the test is not holding it, by a pump that follows real time, so Akka's own timers
 /// (cluster ticks, shard-lease renewals, retries, shutdown phases, stream polling) run as on a real

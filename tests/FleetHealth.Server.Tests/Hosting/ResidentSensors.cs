@@ -4,7 +4,7 @@ using FleetHealth.Fleet;
 
 namespace FleetHealth.Server.Tests.Hosting;
 
-/// <summary>The Akka engine's stand-in for the home-made runtime's quiescence: a barrier through this node's shard region.</summary>
+/// <summary>Quiescence of the sensors: a barrier through this node's shard region that every resident sensor answers.</summary>
 internal static class ResidentSensors
 {
     /// <summary>

@@ -1,6 +1,5 @@
 using Akka.Hosting;
 using Akka.TestKit;
-using FleetHealth.Actors.TestKit;
 using FleetHealth.Fleet;
 using FleetHealth.Server.Auth;
 using FleetHealth.Server.Sharding;
@@ -10,7 +9,6 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using AkkaSystem = Akka.Actor.ActorSystem;
-using LegacySystem = FleetHealth.Actors.ActorSystem;
 
 namespace FleetHealth.Server.Tests.Hosting;
 
@@ -22,9 +20,7 @@ namespace FleetHealth.Server.Tests.Hosting;
 /// Migrator over fewer migrations, to run the server as an earlier release's schema had it).
 /// </summary>
 /// <remarks>
-/// Either engine (<paramref name="engine"/>, by default the run's: <see cref="TestEngine.OfRun"/>).
-/// The home-made runtime's timing wheel runs on the clock itself. On Akka.NET the actor system's
-/// scheduler is Akka's <see cref="TestScheduler"/> (set through the server's <c>Akka</c> settings),
+/// The actor system's scheduler is Akka's <see cref="TestScheduler"/> (set through the server's <c>Akka</c> settings),
 /// advanced with the clock by the same amounts and otherwise pumped in real time
 /// (<see cref="PumpedTestScheduler"/>); "quiescent" is then the barrier of <see cref="ResidentSensors"/>.
 /// </remarks>
@@ -32,16 +28,13 @@ public sealed class VirtualClockServer(
     string connectionString,
     VirtualClock clock,
     IReadOnlyDictionary<string, string>? settings = null,
-    FleetEngine? engine = null,
     Action<IServiceCollection>? services = null)
     : ServerFactory
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(60);
-    private PumpedTestScheduler? _scheduler;
+    private PumpedTestScheduler _scheduler = null!;
 
     public VirtualClock Clock => clock;
-
-    public FleetEngine Engine { get; } = engine ?? TestEngine.OfRun;
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -51,11 +44,8 @@ public sealed class VirtualClockServer(
     /// </summary>
     public async Task<VirtualClockServer> StartAsync()
     {
-        if (Engine == FleetEngine.Akka)
-        {
-            // The host has started by now without a tick (a lone node joins itself at once); from here the pump keeps time.
-            _scheduler = new PumpedTestScheduler(Assert.IsType<TestScheduler>(Services.GetRequiredService<AkkaSystem>().Scheduler));
-        }
+        // The host has started by now without a tick (a lone node joins itself at once); from here the pump keeps time.
+        _scheduler = new PumpedTestScheduler(Assert.IsType<TestScheduler>(Services.GetRequiredService<AkkaSystem>().Scheduler));
 
         using (var anonymous = CreateClient())
         {
@@ -71,14 +61,6 @@ public sealed class VirtualClockServer(
     /// <summary>Lets the actors finish, moves virtual time (firing the timers due), and lets them finish again.</summary>
     public async Task AdvanceToAsync(DateTimeOffset until)
     {
-        if (_scheduler is null)
-        {
-            await QuiesceAsync();
-            AdvanceClockTo(until);
-            await QuiesceAsync();
-            return;
-        }
-
         using (await _scheduler.HoldAsync())
         {
             await SensorsHandledAllAsync();
@@ -90,17 +72,11 @@ public sealed class VirtualClockServer(
     }
 
     /// <summary>
-    /// Waits until the sensors have handled everything sent to them: the whole home-made runtime is
-    /// quiescent, or on Akka.NET every sensor in memory has answered a barrier (<see cref="ResidentSensors"/>).
+    /// Waits until the sensors have handled everything sent to them: every sensor in memory has
+    /// answered a barrier (<see cref="ResidentSensors"/>).
     /// </summary>
     public async Task QuiesceAsync()
     {
-        if (_scheduler is null)
-        {
-            Assert.True(await Services.GetRequiredService<LegacySystem>().WhenQuiescentAsync(Quiet), "the actor system did not become quiescent");
-            return;
-        }
-
         using (await _scheduler.HoldAsync())
         {
             await SensorsHandledAllAsync();
@@ -118,7 +94,7 @@ public sealed class VirtualClockServer(
             "the projection catches up with the journal");
     }
 
-    /// <summary>Stops the server; on Akka.NET the scheduler is pumped until the actor system has terminated (its shutdown runs on timers).</summary>
+    /// <summary>Stops the server; the scheduler is pumped until the actor system has terminated (its shutdown runs on timers).</summary>
     public override async ValueTask DisposeAsync()
     {
         try
@@ -127,22 +103,17 @@ public sealed class VirtualClockServer(
         }
         finally
         {
-            _scheduler?.Dispose();
+            _scheduler?.Dispose(); // null when the host never started
         }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:ConnectionString", connectionString);
-        builder.UseSetting("Projection:IdlePollMilliseconds", "5");
         // Sessions run on the fleet's clock, which these tests move by days at a time.
         builder.UseSetting("Auth:SessionIdleMinutes", (60 * 24 * 30).ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Auth:SessionMaxHours", (24 * 365).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Fleet:Engine", Engine.ToString());
-        if (Engine == FleetEngine.Akka)
-        {
-            builder.UseSetting("Akka:Scheduler:Implementation", $"{typeof(TestScheduler).FullName}, {typeof(TestScheduler).Assembly.GetName().Name}");
-        }
+        builder.UseSetting("Akka:Scheduler:Implementation", $"{typeof(TestScheduler).FullName}, {typeof(TestScheduler).Assembly.GetName().Name}");
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

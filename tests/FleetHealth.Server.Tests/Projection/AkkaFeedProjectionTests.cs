@@ -176,11 +176,38 @@ public sealed class AkkaFeedProjectionTests(MigratedDatabase db) : IClassFixture
         Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM state_changes WHERE sensor_id = 'actor-1' AND to_status = 'healthy'"));
     }
 
+    [Fact]
+    public async Task Rows_rewritten_by_a_rebuild_while_the_projection_runs_are_built_on_not_overwritten_from_memory()
+    {
+        await using var akka = new AkkaFeedSystem(db.ConnectionString);
+        for (var i = 0; i < 10; i++)
+        {
+            await akka.WriteAsync("rewritten-1", Beat(i));
+        }
+
+        await using var running = await StartAsync(akka);
+        await running.ReachedAsync(await JournalHeadAsync(), "the projection catches up");
+        Assert.Equal(10L, await ScalarAsync("SELECT heartbeat_count FROM sensors WHERE sensor_id = 'rewritten-1'"));
+
+        // What a rebuild by a newer version does: other rows, and the offset row written with them.
+        await using (var rebuild = db.DataSource.CreateCommand("""
+            UPDATE sensors SET heartbeat_count = 1000 WHERE sensor_id = 'rewritten-1';
+            UPDATE projection_offsets SET updated_at = now() WHERE projection = 'read-model';
+            """))
+        {
+            await rebuild.ExecuteNonQueryAsync();
+        }
+
+        await akka.WriteAsync("rewritten-1", Beat(10));
+        await running.ReachedAsync(await JournalHeadAsync(), "the projection applies the next beat");
+        Assert.Equal(1001L, await ScalarAsync("SELECT heartbeat_count FROM sensors WHERE sensor_id = 'rewritten-1'"));
+    }
+
     private Task<ProjectionRun> StartAsync(AkkaFeedSystem akka, int batchSize = 5000) =>
         ProjectionRun.StartAsync(
             db.DataSource,
             (_, options) => new AkkaJournalFeed(akka.System, options, TimeProvider.System),
-            new ProjectionOptions { BatchSize = batchSize, IdlePollMilliseconds = 10 });
+            new ProjectionOptions { BatchSize = batchSize });
 
     /// <summary>The journal's newest ordering (the test looks; the feed never does).</summary>
     private Task<long> JournalHeadAsync() => ScalarAsync("SELECT coalesce(max(ordering), 0) FROM akka.event_journal");

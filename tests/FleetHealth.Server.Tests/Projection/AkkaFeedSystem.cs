@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Configuration;
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Fleet;
-using FleetHealth.Server.Fleet;
 using FleetHealth.Server.Storage;
 
 namespace FleetHealth.Server.Tests.Projection;
@@ -27,7 +26,7 @@ internal sealed class AkkaFeedSystem : IAsyncDisposable
     public ActorSystem System { get; }
 
     /// <summary>Persists <paramref name="events"/> in stream <c>sensor/{sensorId}</c>; returns its last sequence number.</summary>
-    public Task<long> WriteAsync(string sensorId, params SensorEvent[] events) => WriteStreamAsync(SensorFleet.IdPrefix + sensorId, events);
+    public Task<long> WriteAsync(string sensorId, params SensorEvent[] events) => WriteStreamAsync(SensorActor.PersistenceIdOf(sensorId), events);
 
     /// <summary>Persists <paramref name="events"/> (any serializable payload) in <paramref name="persistenceId"/>.</summary>
     public async Task<long> WriteStreamAsync(string persistenceId, IReadOnlyList<object> events)

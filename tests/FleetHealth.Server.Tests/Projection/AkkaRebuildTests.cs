@@ -132,7 +132,7 @@ public sealed class AkkaRebuildTests(MigratedDatabase db) : IClassFixture<Migrat
         await ExecuteAsync("DELETE FROM sensors WHERE sensor_id = 'cmd-1'");
         var head = await JournalHeadAsync();
 
-        var (code, output) = await RunServerCommandAsync("rebuild-read-model", ("Fleet__Engine", "Akka"));
+        var (code, output) = await RunServerCommandAsync("rebuild-read-model");
 
         Assert.True(code == 0, output);
         Assert.Contains($"up to ordering {head}", output, StringComparison.Ordinal);
@@ -195,7 +195,7 @@ public sealed class AkkaRebuildTests(MigratedDatabase db) : IClassFixture<Migrat
         ProjectionRun.StartAsync(
             db.DataSource,
             (_, options) => new AkkaJournalFeed(akka.System, options, TimeProvider.System),
-            new ProjectionOptions { BatchSize = 7, IdlePollMilliseconds = 10 });
+            new ProjectionOptions { BatchSize = 7 });
 
     private Task<long> JournalHeadAsync() => ScalarAsync("SELECT coalesce(max(ordering), 0) FROM akka.event_journal");
 

@@ -27,7 +27,7 @@ internal sealed class ProjectionRun : IAsyncDisposable
     {
         var readiness = new DatabaseReadiness();
         readiness.MarkMigrated();
-        var options = Options.Create(settings ?? new ProjectionOptions { IdlePollMilliseconds = 10 });
+        var options = Options.Create(settings ?? new ProjectionOptions());
         var writer = new ReadModelWriter(db);
         var chosen = feed(writer, options);
         var projection = new ReadModelProjection(
@@ -38,7 +38,7 @@ internal sealed class ProjectionRun : IAsyncDisposable
             new HeartbeatRetention(Options.Create(new ReadModelOptions { HeartbeatRetentionDays = 3650 }), TimeProvider.System),
             options,
             TimeProvider.System,
-            new Actors.Persistence.StorageOutageLog(NullLogger.Instance, TimeProvider.System),
+            new StorageOutageLog(NullLogger.Instance, TimeProvider.System),
             NullLogger<ReadModelProjection>.Instance);
         await projection.StartAsync(CancellationToken.None);
         return new ProjectionRun(projection, chosen);

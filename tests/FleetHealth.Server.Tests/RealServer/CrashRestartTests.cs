@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Tests.Hosting;
 using FleetHealth.Server.Tests.Truth;
 using FleetHealth.Testing;
 using Npgsql;
@@ -51,7 +50,7 @@ public sealed class CrashRestartTests(IsolatedDatabase db) : IClassFixture<Isola
             await Eventually.Until(() => ProjectionLag.EventsAsync(db.DataSource), lag => lag == 0, TimeSpan.FromSeconds(60), "the restarted projection catches up");
 
             var stored = await ScalarAsync("SELECT count(*) FROM heartbeats WHERE sensor_id LIKE 'crash-%'");
-            Assert.Equal(await new SensorJournal(db.DataSource, TestEngine.OfRun).HeartbeatsAsync("crash-"), stored);
+            Assert.Equal(await new SensorJournal(db.DataSource).HeartbeatsAsync("crash-"), stored);
             Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM (SELECT 1 FROM heartbeats WHERE sensor_id LIKE 'crash-%' GROUP BY sensor_id, sequence HAVING count(*) > 1) d"));
             Assert.Equal(stored, await ScalarAsync("SELECT coalesce(sum(heartbeat_count), 0)::bigint FROM sensors WHERE sensor_id LIKE 'crash-%'"));
             var missing = 0;

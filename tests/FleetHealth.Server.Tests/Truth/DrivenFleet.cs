@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using FleetHealth.Actors.TestKit;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Tags;
@@ -19,7 +18,6 @@ public sealed class DrivenFleet : IAsyncLifetime
     private static readonly Dictionary<string, string> Settings = new()
     {
         ["Liveness:DeadAfterSeconds"] = GeneratedFleet.DeadSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Compaction:Enabled"] = "false",
     };
 
     private readonly VirtualClock _clock = new(GeneratedFleet.T0);

@@ -1,19 +1,15 @@
 using FleetHealth.Fleet;
-using FleetHealth.Server.Sharding;
 using Npgsql;
 
 namespace FleetHealth.Server.Tests.Truth;
 
 /// <summary>
-/// What the sensors' actors wrote, read straight from the engine's journal (no projection): the
-/// home-made runtime's <c>journal</c> or Akka.Persistence.Sql's <c>akka.event_journal</c>, whose
-/// payloads are the same JSON under the same manifests.
+/// What the sensors' actors wrote, read straight from Akka.Persistence.Sql's <c>akka.event_journal</c>
+/// (no projection), whose payloads are JSON under the event's manifest.
 /// </summary>
-internal sealed class SensorJournal(NpgsqlDataSource db, FleetEngine engine)
+internal sealed class SensorJournal(NpgsqlDataSource db)
 {
-    private string Rows => engine == FleetEngine.Akka
-        ? "SELECT persistence_id, sequence_number AS seq, manifest, message AS payload FROM akka.event_journal WHERE NOT deleted"
-        : "SELECT persistence_id, sequence_nr AS seq, manifest, payload FROM journal";
+    private const string Rows = "SELECT persistence_id, sequence_number AS seq, manifest, message AS payload FROM akka.event_journal WHERE NOT deleted";
 
     /// <summary>The status changes of the sensors whose ids start with <paramref name="prefix"/>, by sensor, then time, then journal order.</summary>
     public async Task<List<Transition>> TransitionsAsync(string prefix)

@@ -25,7 +25,7 @@ public sealed class TruthThroughServerTests(DrivenFleet driven) : IClassFixture<
     [Fact]
     public async Task The_journal_holds_every_planned_transition_at_its_true_time_and_every_heartbeat_across_a_restart()
     {
-        var journal = new SensorJournal(_db.DataSource, driven.Server.Engine);
+        var journal = new SensorJournal(_db.DataSource);
 
         Assert.Superset( // the plan covers every rule: deaths, retirements, faults, stale gaps, returns
             new HashSet<string> { "registered->healthy", "healthy->late", "late->stale", "stale->dead", "healthy->retired", "healthy->fault", "fault->healthy", "stale->late", "late->healthy" },

@@ -1,11 +1,8 @@
 using System.Text.Json;
-using FleetHealth.Actors.Persistence;
-using FleetHealth.Actors.Persistence.Postgres;
 using FleetHealth.Database;
 using FleetHealth.Domain.Heartbeats;
 using FleetHealth.Domain.Liveness;
 using FleetHealth.Fleet;
-using FleetHealth.Server.Fleet;
 using FleetHealth.Testing;
 using Npgsql;
 using static FleetHealth.Server.Tests.Upgrade.JournalTables;
@@ -15,8 +12,8 @@ namespace FleetHealth.Server.Tests.Upgrade;
 
 /// <summary>
 /// Upgrade in place: the migration that carries the home-made runtime's journal into the
-/// Akka.Persistence.Sql tables (db/pending/0017_carry_journal_into_akka.sql until the switch), applied to databases
-/// the previous release filled (its server, or its journal classes directly), after which the Akka
+/// Akka.Persistence.Sql tables (db/migrations/0017_carry_journal_into_akka.sql), applied to databases
+/// the previous release filled (a frozen copy of what its server wrote, or its journal's statements), after which the Akka
 /// release's sensors run on. Each test has a database of its own (schema akka exists once per database).
 /// </summary>
 public sealed class UpgradeToAkkaJournalTests
@@ -24,26 +21,9 @@ public sealed class UpgradeToAkkaJournalTests
     private const string CarriedWriter = "fleethealth-legacy-journal";
     private const string NotCarried = $"writer_uuid IS DISTINCT FROM '{CarriedWriter}'";
 
-    // Found by name, so the test follows the migration if it is renumbered when it lands.
-    // Pending until the switch to the Akka engine (db/pending/README.md): read from the repository, applied after the shipped ones.
-    private static readonly Migration Carry = Migration.FromFile(
-        "0017_carry_journal_into_akka.sql", File.ReadAllText(RepoPaths.Combine("db", "pending", "0017_carry_journal_into_akka.sql")));
+    private static readonly Migration Carry = MigrationSource.Embedded.Single(m => m.Name == "carry_journal_into_akka");
     private static readonly List<Migration> BeforeCarry = MigrationSource.Embedded.Where(m => m.Version < Carry.Version).ToList();
     private static readonly List<Migration> ThroughCarry = [.. BeforeCarry, Carry];
-    private static readonly EventSerializer LegacySerializer = SensorEventSerialization.Register(new EventSerializer());
-
-    [Fact]
-    public async Task A_fleet_the_previous_release_filled_and_compacted_runs_on_with_its_states_numbers_orderings_and_deadlines()
-    {
-        await using var db = await NewDatabaseAsync();
-        var legacy = await LegacyRelease.FillAsync(db.ConnectionString, db.DataSource, BeforeCarry);
-        if (Environment.GetEnvironmentVariable(PreviousReleaseFleet.FreezeVariable) == "1")
-        {
-            await PreviousReleaseFleet.FreezeAsync(db.DataSource, legacy);
-        }
-
-        await RunsOnAfterTheUpgradeAsync(db, legacy);
-    }
 
     [Fact]
     public async Task A_fleet_frozen_from_the_previous_release_runs_on_with_its_states_numbers_orderings_and_deadlines()
@@ -129,7 +109,7 @@ public sealed class UpgradeToAkkaJournalTests
         Assert.Equal(PreviousReleaseFleet.Sensors.Where(id => id != "up-retired").Select(SensorActor.PersistenceIdOf).Order(), written.Select(r => r.PersistenceId).Distinct().Order());
         foreach (var stream in written.GroupBy(r => r.PersistenceId))
         {
-            var from = legacy.Highest[stream.Key[SensorFleet.IdPrefix.Length..]] + 1;
+            var from = legacy.Highest[stream.Key[SensorActor.PersistenceIdPrefix.Length..]] + 1;
             Assert.Equal(Enumerable.Range(0, stream.Count()).Select(i => from + i), stream.Select(r => r.SequenceNr));
         }
 
@@ -163,18 +143,14 @@ public sealed class UpgradeToAkkaJournalTests
         // As the old runtime leaves them: events 1-12 written, a snapshot, then every event deleted
         // (its DeleteEventsOnSnapshot). "covered": snapshot at 12. "uncovered": snapshot at 10 only.
         var streams = new Dictionary<string, int> { ["covered"] = 12, ["uncovered"] = 10 };
-        await using (var journal = new PostgresJournal(db.DataSource))
+        var journal = new PreviousReleaseJournal(db.DataSource);
+        foreach (var (id, snapshotAt) in streams)
         {
-            var snapshots = new PostgresSnapshotStore(db.DataSource);
-            foreach (var (id, snapshotAt) in streams)
-            {
-                var persistenceId = SensorActor.PersistenceIdOf(id);
-                await journal.WriteAsync(new AtomicWrite([.. events.Select((e, i) => Repr(persistenceId, i + 1, e))]));
-                var state = Fold(events.Take(snapshotAt));
-                await snapshots.SaveAsync(new SnapshotRecord(persistenceId, snapshotAt, SensorEventManifests.State, LegacySerializer.Serialize(state, out _), t0.AddMinutes(9)));
-                await journal.DeleteMessagesToAsync(persistenceId, 12);
-                Assert.Equal(12L, await journal.ReadHighestSequenceNrAsync(persistenceId));
-            }
+            var persistenceId = SensorActor.PersistenceIdOf(id);
+            await journal.WriteAsync(persistenceId, 1, events);
+            await journal.SaveSnapshotAsync(persistenceId, snapshotAt, Fold(events.Take(snapshotAt)), t0.AddMinutes(9));
+            await journal.DeleteMessagesToAsync(persistenceId, 12);
+            Assert.Equal(12L, await journal.ReadHighestSequenceNrAsync(persistenceId));
         }
 
         Assert.Equal(0L, await ScalarAsync<long>(db.DataSource, "SELECT count(*) FROM journal"));
@@ -208,16 +184,14 @@ public sealed class UpgradeToAkkaJournalTests
         var t0 = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
         var events = TwelveEvents(t0);
         const string PersistenceId = "sensor/straggler";
-        await using var journal = new PostgresJournal(db.DataSource);
-        var snapshots = new PostgresSnapshotStore(db.DataSource);
-        await journal.WriteAsync(new AtomicWrite([Repr(PersistenceId, 1, events[0])]));
+        var journal = new PreviousReleaseJournal(db.DataSource);
+        await journal.WriteAsync(PersistenceId, 1, events[0]);
 
         await new Migrator(db.DataSource, ThroughCarry).MigrateAsync();
 
         Assert.Equal(1L, await journal.ReadHighestSequenceNrAsync(PersistenceId));
-        var write = await Assert.ThrowsAsync<PostgresException>(() => journal.WriteAsync(new AtomicWrite([Repr(PersistenceId, 2, events[1])])));
-        var snapshot = await Assert.ThrowsAsync<PostgresException>(() => snapshots.SaveAsync(
-            new SnapshotRecord(PersistenceId, 1, SensorEventManifests.State, LegacySerializer.Serialize(Fold(events.Take(1)), out _), t0)));
+        var write = await Assert.ThrowsAsync<PostgresException>(() => journal.WriteAsync(PersistenceId, 2, events[1]));
+        var snapshot = await Assert.ThrowsAsync<PostgresException>(() => journal.SaveSnapshotAsync(PersistenceId, 1, Fold(events.Take(1)), t0));
         var delete = await Assert.ThrowsAsync<PostgresException>(() => journal.DeleteMessagesToAsync(PersistenceId, 1));
         Assert.All(new[] { write, snapshot, delete }, e => Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, e.SqlState));
         Assert.Equal(1L, await ScalarAsync<long>(db.DataSource, "SELECT count(*) FROM journal"));
@@ -275,12 +249,6 @@ public sealed class UpgradeToAkkaJournalTests
 
     private static HeartbeatRecorded Beat(DateTimeOffset at, long sequence) =>
         new(at, sequence, null, ReportedStatus.Ok, null, null, null, null, false, 0, 0, false);
-
-    private static PersistentRepr Repr(string persistenceId, long sequenceNr, SensorEvent e)
-    {
-        var payload = LegacySerializer.Serialize(e, out var manifest);
-        return new PersistentRepr(persistenceId, sequenceNr, manifest, payload, []);
-    }
 
     private static SensorState Fold(IEnumerable<SensorEvent> events) => events.Aggregate(SensorState.Unknown, (state, e) => state.Apply(e));
 

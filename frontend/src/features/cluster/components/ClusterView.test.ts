@@ -7,20 +7,18 @@ import { ClusterView } from './ClusterView';
 const render = (body: unknown) => renderToStaticMarkup(createElement(ClusterView, { status: parseCluster(body) }));
 
 const akkaMember = (port: number, state: string, shards: number, self = false, roles: string[] = []) => ({
-  nodeId: `node${port - 4052}:4053`, address: `akka.tcp://fleethealth@node${port - 4052}:4053`, startedAt: null, lastSeen: null, state, shards, self, roles,
+  nodeId: `node${port - 4052}:4053`, address: `akka.tcp://fleethealth@node${port - 4052}:4053`, state, shards, self, roles,
 });
 
 const akka = {
-  nodeId: 'node1:4053', address: 'akka.tcp://fleethealth@node1:4053', shards: 256, shardsHere: 10, buffered: 0, forwarded: 0, unavailable: 0,
-  handoffsInProgress: 0, lastRoundAt: null, lastError: null, engine: 'akka', events: [],
+  nodeId: 'node1:4053', address: 'akka.tcp://fleethealth@node1:4053', shards: 256, shardsHere: 10, unavailable: 0, lastError: null,
   members: [akkaMember(4053, 'up', 10, true, ['api']), akkaMember(4054, 'up', 12), akkaMember(4055, 'unreachable', 8)],
 };
 
-describe('ClusterView on Akka.NET', () => {
+describe('ClusterView', () => {
   it('shows each member with its Akka state, shards, address and roles, and no times it does not have', () => {
     const html = render(akka);
 
-    expect(html).toContain('data-engine="akka"');
     expect(html).toContain('2 of 3 nodes up');
     expect(html).toContain('30 shards in use (at most 256)');
     expect(html).toContain('node1:4053 (this node)');
@@ -45,21 +43,5 @@ describe('ClusterView on Akka.NET', () => {
     expect(html).toContain('tone-pending" data-testid="cluster-state" title="joining: waits for the leader to let it in (no shards yet)">joining<');
     expect(html).toContain('tone-leaving');
     expect(html).toContain('0 of 2 nodes up');
-  });
-});
-
-describe('ClusterView on the legacy cluster', () => {
-  it('keeps the start and last renewal of each member and counts shards between owners', () => {
-    const html = render({
-      nodeId: 'n1', shards: 256, shardsHere: 200, buffered: 0, forwarded: 0, unavailable: 0, handoffsInProgress: 0, engine: 'legacy',
-      members: [{ nodeId: 'n1', address: 'http://n1:9090/', startedAt: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:01:00Z', state: 'up', shards: 200, self: true }],
-      events: [{ id: 1, at: '2026-01-01T00:00:00Z', kind: 'allocated', to: 'n1', shards: [1, 2] }],
-    });
-
-    expect(html).toContain('data-engine="legacy"');
-    expect(html).toContain('Last seen');
-    expect(html).toContain('1 of 1 nodes up, 256 shards');
-    expect(html).toContain('56 between owners');
-    expect(html).toContain('n1 took 2 shards');
   });
 });
