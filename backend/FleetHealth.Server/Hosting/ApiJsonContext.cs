@@ -8,6 +8,7 @@ using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Live;
 using FleetHealth.Server.Membership;
+using FleetHealth.Server.Notifications;
 using FleetHealth.Server.Operations;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
@@ -58,6 +59,14 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(IngestKeyCreated))]
 [JsonSerializable(typeof(IngestKeyList))]
 [JsonSerializable(typeof(IngestKeyView))]
+[JsonSerializable(typeof(ChannelBody))]
+[JsonSerializable(typeof(ChannelView))]
+[JsonSerializable(typeof(ChannelList))]
+[JsonSerializable(typeof(ChannelTestResult))]
+[JsonSerializable(typeof(RuleBody))]
+[JsonSerializable(typeof(RuleView))]
+[JsonSerializable(typeof(RuleList))]
+[JsonSerializable(typeof(DeliveryList))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -6,6 +6,7 @@ using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Projection;
 using FleetHealth.Server.Live;
+using FleetHealth.Server.Notifications;
 using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
@@ -33,6 +34,7 @@ public static class FleetHealthHostingExtensions
         builder.AddProjection();
         builder.AddSensors();
         builder.AddTags();
+        builder.AddNotifications();
         builder.AddAnalytics();
         builder.AddReadModel();
         builder.AddLive();

@@ -31,7 +31,8 @@ public sealed partial class ReadModelWriter
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var stamp = await ClaimOffsetAsync(connection, transaction, projection, offset, offset, cache, cancellationToken);
-        var rows = await ApplyEventsAsync(connection, transaction, Projectable(late), new Replay(DateTimeOffset.MinValue), cache, cancellationToken);
+        var (rows, changes) = await ApplyEventsAsync(connection, transaction, Projectable(late), new Replay(DateTimeOffset.MinValue), cache, cancellationToken);
+        await WriteOutboxesAsync(connection, transaction, changes, cancellationToken);
         await using (var close = new NpgsqlCommand("DELETE FROM projection_gaps WHERE projection = $1 AND ordering = ANY($2)", connection, transaction))
         {
             close.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });

@@ -12,12 +12,18 @@ namespace FleetHealth.Server.Projection;
 /// <see cref="SensorRowCache"/> does not hold, one update of the stored ones and one upsert of the
 /// new ones, one binary COPY each for heartbeats and transitions, one offset write.
 /// </summary>
-public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumerable<IReadModelObserver> observers)
+public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumerable<IReadModelObserver> observers, IEnumerable<ITransitionOutbox> outboxes)
 {
     private readonly IReadModelObserver[] _observers = [.. observers];
+    private readonly ITransitionOutbox[] _outboxes = [.. outboxes];
 
     /// <summary>A writer nobody observes (tests, rebuilds).</summary>
-    public ReadModelWriter(NpgsqlDataSource dataSource) : this(dataSource, [])
+    public ReadModelWriter(NpgsqlDataSource dataSource) : this(dataSource, [], [])
+    {
+    }
+
+    /// <summary>A writer with observers and no outbox.</summary>
+    public ReadModelWriter(NpgsqlDataSource dataSource, IEnumerable<IReadModelObserver> observers) : this(dataSource, observers, [])
     {
     }
 
@@ -43,10 +49,25 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var stamp = await ClaimOffsetAsync(connection, transaction, projection, expectedOffset, newOffset, cache, cancellationToken);
-        var rows = await ApplyEventsAsync(connection, transaction, batch, new Replay(heartbeatsFrom ?? DateTimeOffset.MinValue), cache, cancellationToken);
+        var (rows, changes) = await ApplyEventsAsync(connection, transaction, batch, new Replay(heartbeatsFrom ?? DateTimeOffset.MinValue), cache, cancellationToken);
+        await WriteOutboxesAsync(connection, transaction, changes, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         cache?.Committed(rows, stamp);
         Notify(rows);
+    }
+
+    /// <summary>The batch's transitions to every outbox, in the batch's transaction.</summary>
+    private async Task WriteOutboxesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ProjectedTransition> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var outbox in _outboxes)
+        {
+            await outbox.WriteAsync(connection, transaction, changes, cancellationToken);
+        }
     }
 
     private void Notify(IReadOnlyList<SensorRow> rows)
@@ -130,7 +151,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
                 offset = entry.Ordering;
             }
 
-            await ApplyEventsAsync(connection, transaction, Projectable(entries), rebuild, cache: null, cancellationToken);
+            _ = await ApplyEventsAsync(connection, transaction, Projectable(entries), rebuild, cache: null, cancellationToken);
         }
 
         // Up to the horizon even where its last rows are tombstones: nothing below it can come any more.
@@ -152,13 +173,13 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
     /// <summary>The sensor events among <paramref name="entries"/>, with their sensor ids and sequence numbers (other streams are skipped).</summary>
     internal static List<ProjectedEvent> Projectable(IEnumerable<JournalEntry> entries) => [.. entries.Select(e => e.Projected).OfType<ProjectedEvent>()];
 
-    /// <summary>Folds <paramref name="batch"/> into the sensors rows and writes them with the batch's heartbeat and transition rows; returns the rows written.</summary>
-    private static async Task<SensorRow[]> ApplyEventsAsync(
+    /// <summary>Folds <paramref name="batch"/> into the sensors rows and writes them with the batch's heartbeat and transition rows; returns the rows written and the transitions.</summary>
+    private static async Task<(SensorRow[] Rows, List<ProjectedTransition> Changes)> ApplyEventsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ProjectedEvent> batch, Replay replay, SensorRowCache? cache, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
-            return [];
+            return ([], []);
         }
 
         // The rows as they stand: remembered, else read back; those found are the table's already.
@@ -220,7 +241,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
         await WriteRowsAsync(connection, transaction, written, stored, cancellationToken);
         await CopyHeartbeatsAsync(connection, beats, cancellationToken);
         await CopyChangesAsync(connection, changes, cancellationToken);
-        return written;
+        return (written, [.. changes.Select(c => new ProjectedTransition(c.SensorId, c.Change.From, c.Change.To, c.Change.At))]);
     }
 
     /// <summary>
