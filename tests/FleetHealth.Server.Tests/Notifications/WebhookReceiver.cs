@@ -42,6 +42,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>How long a slow answer waits (the server's timeout should be shorter).</summary>
     public TimeSpan SlowFor { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Requests to <c>/redirect</c> are answered 302 to this address.</summary>
+    public string? RedirectTo { get; set; }
+
     public IReadOnlyList<ReceivedRequest> Requests => [.. _requests];
 
     /// <summary>Requests answered 2xx.</summary>
@@ -107,9 +110,15 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 await Task.Delay(SlowFor);
             }
 
-            var status = mode == ReceiverMode.Fail500 ? 500 : 200;
+            var redirect = context.Request.Url!.AbsolutePath == "/redirect" && RedirectTo is not null;
+            var status = redirect ? 302 : mode == ReceiverMode.Fail500 ? 500 : 200;
             _requests.Enqueue(new ReceivedRequest(context.Request.Url!.AbsolutePath, headers, body, mode == ReceiverMode.Slow ? 0 : status));
             context.Response.StatusCode = status;
+            if (redirect)
+            {
+                context.Response.RedirectLocation = RedirectTo;
+            }
+
             var answer = Encoding.UTF8.GetBytes(status == 200 ? "ok" : "broken");
             await context.Response.OutputStream.WriteAsync(answer);
             context.Response.Close();
