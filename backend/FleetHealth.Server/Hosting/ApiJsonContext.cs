@@ -67,6 +67,9 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(RuleView))]
 [JsonSerializable(typeof(RuleList))]
 [JsonSerializable(typeof(DeliveryList))]
+[JsonSerializable(typeof(SilenceBody))]
+[JsonSerializable(typeof(SilenceView))]
+[JsonSerializable(typeof(SilenceList))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -14,6 +14,7 @@ internal static class NotificationServiceExtensions
         builder.Services.AddSingleton<ChannelValidation>();
         builder.Services.AddSingleton<ChannelStore>();
         builder.Services.AddSingleton<RuleStore>();
+        builder.Services.AddSingleton<SilenceStore>();
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<NotificationHttp>();
         builder.Services.AddSingleton<EmailSender>();
@@ -35,5 +36,6 @@ internal static class NotificationServiceExtensions
         endpoints.MapChannelApi();
         endpoints.MapRuleApi();
         endpoints.MapDeliveryApi();
+        endpoints.MapSilenceApi();
     }
 }
