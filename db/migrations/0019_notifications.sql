@@ -71,6 +71,11 @@ CREATE TABLE notification_outbox (
     at          timestamptz NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT now(),
     muted_by    bigint      REFERENCES notification_silences (id) ON DELETE SET NULL,
+    -- The monitor's own outage (README "Notifications"): a silence transition projected long after
+    -- its own time was decided late, while the monitor could not hear; it waits until held_until
+    -- and is alerted only if the sensor is still silent then (dropped says why it was not).
+    held_until  timestamptz,
+    dropped     text        CHECK (dropped IN ('muted', 'recovered-after-outage')),
     grouped_at  timestamptz
 );
 

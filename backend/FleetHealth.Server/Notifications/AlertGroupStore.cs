@@ -27,13 +27,33 @@ internal sealed class OpenGroup(long id, long ruleId, DateTimeOffset openedAt, D
 /// <summary>The grouper's reads and writes of the outbox and the alert groups, inside its transaction.</summary>
 internal sealed class AlertGroupStore(NpgsqlConnection connection, NpgsqlTransaction transaction)
 {
-    public async Task<List<OutboxRow>> ReadPendingAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rows to group, in id order: those not held, and held ones whose time has come. A held row whose
+    /// sensor is no longer silent (late, stale, dead) is dropped here, recorded as such: the sensor
+    /// went quiet only while the monitor could not hear it. A row still held holds back the later
+    /// rows of its rule and sensor, so a sensor's rows are never grouped out of order.
+    /// </summary>
+    public async Task<List<OutboxRow>> ReadPendingAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
+        await using (var drop = Command("""
+            UPDATE notification_outbox o SET dropped = 'recovered-after-outage', grouped_at = $1
+            FROM sensors s
+            WHERE o.grouped_at IS NULL AND o.held_until <= $1 AND s.sensor_id = o.sensor_id AND s.status NOT IN ('late', 'stale', 'dead')
+            """))
+        {
+            drop.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var command = Command("""
-            SELECT id, rule_id, sensor_id, kind, from_status, at, muted_by IS NOT NULL FROM notification_outbox
-            WHERE grouped_at IS NULL ORDER BY id LIMIT $1
+            SELECT id, rule_id, sensor_id, kind, from_status, at, muted_by IS NOT NULL FROM notification_outbox o
+            WHERE grouped_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM notification_outbox h
+                              WHERE h.grouped_at IS NULL AND h.held_until > $2 AND h.rule_id = o.rule_id AND h.sensor_id = o.sensor_id AND h.id <= o.id)
+            ORDER BY id LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         var rows = new List<OutboxRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -183,7 +203,7 @@ internal sealed class AlertGroupStore(NpgsqlConnection connection, NpgsqlTransac
 
     public async Task MarkGroupedAsync(long[] ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = Command("UPDATE notification_outbox SET grouped_at = $2 WHERE id = ANY($1)");
+        await using var command = Command("UPDATE notification_outbox SET grouped_at = $2, dropped = CASE WHEN muted_by IS NOT NULL THEN 'muted' END WHERE id = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -62,7 +62,7 @@ internal sealed partial class AlertGrouper(
 
         var now = clock.GetUtcNow();
         var groups = new AlertGroupStore(connection, transaction);
-        var pending = await groups.ReadPendingAsync(MaxRowsPerRound, cancellationToken);
+        var pending = await groups.ReadPendingAsync(now, MaxRowsPerRound, cancellationToken);
         if (pending.Count > 0)
         {
             await GroupAsync(groups, pending, now, cancellationToken);

@@ -57,6 +57,17 @@ public sealed class NotificationOptions : IValidatableObject
 
     public string? SmtpPassword { get; set; }
 
+    /// <summary>
+    /// A silence transition (late, stale, dead) projected more than this after its own time was
+    /// decided while the monitor could not hear (it was down, or the database was): it is held.
+    /// </summary>
+    [Range(1, 86400)]
+    public double OutageGraceSeconds { get; set; } = 60;
+
+    /// <summary>How long a held transition waits from the moment it was projected; alerted then only if the sensor is still silent.</summary>
+    [Range(0, 86400)]
+    public double OutageRecountSeconds { get; set; } = 600;
+
     /// <summary>False: no grouping and no delivery on this node (the API still works).</summary>
     public bool Enabled { get; set; } = true;
 
