@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FleetHealth.Server.Auth;
+using FleetHealth.Server.ReadModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetHealth.Server.Analytics;
@@ -22,6 +23,7 @@ public static class AnalyticsApi
         string name,
         AnalyticsQueries queries,
         TimeProvider clock,
+        HeartbeatRetention retention,
         CancellationToken cancellationToken,
         string? silentAfterSeconds = null,
         string? asOf = null,
@@ -36,7 +38,13 @@ public static class AnalyticsApi
         }
 
         // "Now" is the fleet's clock (the one heartbeats and transitions are stamped with), not the database's.
-        var rows = await queries.RunAsync(name, parameters with { AsOf = parameters.AsOf ?? clock.GetUtcNow() }, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (!parameters.FitsHistory(retention.KeptFrom(), now, out errors))
+        {
+            return TypedResults.ValidationProblem(errors, title: "Bad analytics parameters");
+        }
+
+        var rows = await queries.RunAsync(name, parameters with { AsOf = parameters.AsOf ?? now }, cancellationToken);
         return rows is null
             ? TypedResults.Problem($"No analytics query '{name}'. GET /api/v1/analytics lists them.", statusCode: StatusCodes.Status404NotFound, title: "Unknown query")
             : TypedResults.Ok(new AnalyticsResult(name, rows));

@@ -17,6 +17,9 @@ public sealed record AnalyticsParameters(
 
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(400);
 
+    /// <summary>silent_share's own default for silentAfter (db/queries/silent_share.sql).</summary>
+    public static readonly TimeSpan DefaultSilentAfter = TimeSpan.FromMinutes(10);
+
     /// <summary>Reads query-string values; errors are keyed by parameter name.</summary>
     public static AnalyticsParameters? Parse(
         string? silentAfterSeconds, string? asOf, string? since, string? until, string? limit, out Dictionary<string, string[]> errors)
@@ -41,6 +44,29 @@ public sealed record AnalyticsParameters(
         }
 
         return errors.Count == 0 ? parsed : null;
+    }
+
+    /// <summary>
+    /// Whether the answer can be computed from stored history: asOf (default now) from the oldest
+    /// retained heartbeat (<paramref name="keptFrom"/>, plus silentAfter, which silent_share looks
+    /// back over) to <paramref name="now"/>, and a window that ends no later than asOf.
+    /// </summary>
+    public bool FitsHistory(DateTimeOffset keptFrom, DateTimeOffset now, out Dictionary<string, string[]> errors)
+    {
+        errors = [];
+        var oldest = keptFrom + (SilentAfter ?? DefaultSilentAfter);
+        if (AsOf is { } asOf && (asOf < oldest || asOf > now))
+        {
+            errors["asOf"] = [$"asOf must be from {Iso(oldest)} (the oldest moment the retained history answers for) to {Iso(now)} (now)."];
+        }
+
+        var end = AsOf ?? now;
+        if (Until is { } until && until > end)
+        {
+            errors["until"] = [$"until must not be after asOf ({Iso(end)}): the answer is as of that moment."];
+        }
+
+        return errors.Count == 0;
     }
 
     /// <summary>The settings to apply, as (name, PostgreSQL literal) pairs.</summary>
@@ -71,6 +97,8 @@ public sealed record AnalyticsParameters(
             yield return ("fleethealth.limit", limit.ToString(CultureInfo.InvariantCulture));
         }
     }
+
+    private static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
     private static TimeSpan? ParseSeconds(string? text, string name, Dictionary<string, string[]> errors)
     {
