@@ -29,9 +29,10 @@ public static class AnalyticsApi
         string? asOf = null,
         string? since = null,
         string? until = null,
-        string? limit = null)
+        string? limit = null,
+        string? horizonDays = null)
     {
-        var parameters = AnalyticsParameters.Parse(silentAfterSeconds, asOf, since, until, limit, out var errors);
+        var parameters = AnalyticsParameters.Parse(silentAfterSeconds, asOf, since, until, limit, out var errors, horizonDays);
         if (parameters is null)
         {
             return TypedResults.ValidationProblem(errors, title: "Bad analytics parameters");

@@ -11,8 +11,11 @@ public sealed record AnalyticsParameters(
     DateTimeOffset? AsOf = null,
     DateTimeOffset? Since = null,
     DateTimeOffset? Until = null,
-    int? Limit = null)
+    int? Limit = null,
+    double? HorizonDays = null)
 {
+    public const double MaxHorizonDays = 36_500;
+
     public const int MaxLimit = 10_000;
 
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(400);
@@ -22,7 +25,8 @@ public sealed record AnalyticsParameters(
 
     /// <summary>Reads query-string values; errors are keyed by parameter name.</summary>
     public static AnalyticsParameters? Parse(
-        string? silentAfterSeconds, string? asOf, string? since, string? until, string? limit, out Dictionary<string, string[]> errors)
+        string? silentAfterSeconds, string? asOf, string? since, string? until, string? limit, out Dictionary<string, string[]> errors,
+        string? horizonDays = null)
     {
         errors = [];
         var parsed = new AnalyticsParameters(
@@ -30,7 +34,8 @@ public sealed record AnalyticsParameters(
             AsOf: ParseTime(asOf, "asOf", errors),
             Since: ParseTime(since, "since", errors),
             Until: ParseTime(until, "until", errors),
-            Limit: ParseLimit(limit, errors));
+            Limit: ParseLimit(limit, errors),
+            HorizonDays: ParseHorizon(horizonDays, errors));
         if (parsed.Since is { } from && parsed.Until is { } to)
         {
             if (to <= from)
@@ -96,6 +101,11 @@ public sealed record AnalyticsParameters(
         {
             yield return ("fleethealth.limit", limit.ToString(CultureInfo.InvariantCulture));
         }
+
+        if (HorizonDays is { } horizon)
+        {
+            yield return ("fleethealth.horizon_days", horizon.ToString("R", CultureInfo.InvariantCulture));
+        }
     }
 
     private static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
@@ -130,6 +140,22 @@ public sealed record AnalyticsParameters(
         }
 
         errors[name] = [$"{name} must be an ISO 8601 time, e.g. 2026-01-31T12:00:00Z."];
+        return null;
+    }
+
+    private static double? ParseHorizon(string? text, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var days) && days is > 0 and <= MaxHorizonDays)
+        {
+            return days;
+        }
+
+        errors["horizonDays"] = [$"horizonDays must be a number of days from 0 (exclusive) to {MaxHorizonDays}."];
         return null;
     }
 

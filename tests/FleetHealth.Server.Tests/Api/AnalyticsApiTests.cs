@@ -59,6 +59,8 @@ public sealed class AnalyticsApiTests(FleetHealthFactory factory) : IClassFixtur
     [InlineData("since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z", "until")]
     [InlineData("since=2020-01-01T00:00:00Z&until=2026-01-01T00:00:00Z", "since")]
     [InlineData("limit=0", "limit")]
+    [InlineData("horizonDays=0", "horizonDays")]
+    [InlineData("horizonDays=1e9", "horizonDays")]
     [InlineData("asOf=2199-01-01T00:00:00Z", "asOf")]
     [InlineData("asOf=2001-01-01T00:00:00Z", "asOf")]
     [InlineData("asOf=2026-01-01T00:00:00Z&until=2026-01-02T00:00:00Z&since=2025-12-31T00:00:00Z", "asOf")]

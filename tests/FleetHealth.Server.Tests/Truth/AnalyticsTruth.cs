@@ -60,12 +60,7 @@ internal sealed class AnalyticsTruth(GeneratedFleet fleet, IReadOnlyDictionary<s
     /// <summary>lifespan: the Kaplan–Meier curve (days, at risk, ended, survival) and the naive mean of ended lives.</summary>
     public (List<(double Days, int AtRisk, int Ended, double Survival)> Curve, double? NaiveMean, int Sensors) Lifespan(DateTimeOffset asOf)
     {
-        var lives = Heard.Where(s => s.Beats[0].At <= asOf).Select(s =>
-        {
-            var status = transitions[s.Id].LastOrDefault(t => t.At <= asOf)?.To;
-            var end = status == "dead" ? LastBeatBy(s, asOf)!.Value : status == "retired" ? s.RetiredAt!.Value : asOf;
-            return (Days: (end - s.Beats[0].At).TotalDays, Ended: status is "dead" or "retired");
-        }).ToList();
+        var lives = Lives(asOf);
         var survival = 1.0;
         var curve = new List<(double, int, int, double)>();
         foreach (var group in lives.GroupBy(l => Math.Round(l.Days, 9)).OrderBy(g => g.Key))
@@ -84,6 +79,29 @@ internal sealed class AnalyticsTruth(GeneratedFleet fleet, IReadOnlyDictionary<s
         var endedLives = lives.Where(l => l.Ended).ToList();
         return (curve, endedLives.Count == 0 ? null : endedLives.Average(l => l.Days), lives.Count);
     }
+
+    /// <summary>The restricted mean (area under the curve) to the horizon: a year, or the longest observed life if shorter.</summary>
+    public (double Horizon, double Mean) RestrictedMean(DateTimeOffset asOf)
+    {
+        var horizon = Math.Min(365, Lives(asOf).Max(l => l.Days));
+        var (curve, _, _) = Lifespan(asOf);
+        double area = 0, from = 0, survival = 1;
+        foreach (var point in curve.Where(c => c.Days <= horizon))
+        {
+            area += survival * (point.Days - from);
+            (from, survival) = (point.Days, point.Survival);
+        }
+
+        return (horizon, area + (survival * (horizon - from)));
+    }
+
+    private List<(double Days, bool Ended)> Lives(DateTimeOffset asOf) =>
+        [.. Heard.Where(s => s.Beats[0].At <= asOf).Select(s =>
+        {
+            var status = transitions[s.Id].LastOrDefault(t => t.At <= asOf)?.To;
+            var end = status == "dead" ? LastBeatBy(s, asOf)!.Value : status == "retired" ? s.RetiredAt!.Value : asOf;
+            return (Days: (end - s.Beats[0].At).TotalDays, Ended: status is "dead" or "retired");
+        })];
 
     /// <summary>availability: (healthy seconds, observed seconds) per sensor over the window, for sensors observed in it.</summary>
     public Dictionary<string, (double Healthy, double Observed)> Availability(DateTimeOffset since, DateTimeOffset until)

@@ -147,6 +147,10 @@ public sealed class TruthThroughServerTests(DrivenFleet driven) : IClassFixture<
         }
 
         Assert.Equal(naiveMean!.Value, rows[0].D("naive_mean_days"), 6);
+        var (horizon, mean) = truth.RestrictedMean(asOf);
+        Assert.Equal(horizon, rows[0].D("horizon_days"), 6);
+        Assert.Equal(mean, rows[0].D("restricted_mean_days"), 6);
+        Assert.InRange(mean, rows[0].D("restricted_mean_low_days"), rows[0].D("restricted_mean_high_days"));
     }
 
     private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
@@ -178,19 +182,7 @@ public sealed class TruthThroughServerTests(DrivenFleet driven) : IClassFixture<
             Assert.Equal(p95, row.D("p95_seconds"), 6);
         }
 
-        var lifespan = await RunAsync(client, "lifespan", $"asOf={Iso(asOf)}");
-        var (curve, naiveMean, sensors) = truth.Lifespan(asOf);
-        Assert.NotEmpty(curve);
-        Assert.Equal(curve.Count, lifespan.Count);
-        for (var i = 0; i < curve.Count; i++)
-        {
-            Assert.Equal(curve[i].Days, lifespan[i].D("days"), 6);
-            Assert.Equal((curve[i].AtRisk, curve[i].Ended), ((int)lifespan[i].D("at_risk"), (int)lifespan[i].D("ended")));
-            Assert.Equal(curve[i].Survival, lifespan[i].D("survival"), 9);
-        }
-
-        Assert.Equal(naiveMean!.Value, lifespan[0].D("naive_mean_days"), 6);
-        Assert.Equal(sensors, (int)lifespan[0].D("sensors"));
+        await AssertLifespanAsync(client, truth, asOf);
 
         var availability = await RunAsync(client, "availability", window);
         var availabilityTruth = truth.Availability(since, until);
