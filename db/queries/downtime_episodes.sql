@@ -1,7 +1,7 @@
 -- 4b. Downtime episodes that overlap [fleethealth.since, fleethealth.until): maximal runs of
 --     fault, late, stale or dead per sensor, from the transition into them to the transition out
 --     (to healthy, registered or retired), as known at fleethealth.as_of (transitions after it are
---     not seen). ended_at is null while the episode goes on; its length then runs to as_of.
+--     not seen). An episode still going on has ended_at null and its length runs to as_of.
 WITH params AS (
     SELECT coalesce(nullif(current_setting('fleethealth.since', true), '')::timestamptz,
                     coalesce(nullif(current_setting('fleethealth.as_of', true), '')::timestamptz, now()) - interval '1 day') AS since,

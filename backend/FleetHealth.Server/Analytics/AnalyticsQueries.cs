@@ -9,9 +9,8 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
 {
     public static IReadOnlyCollection<string> Names => (IReadOnlyCollection<string>)QuerySource.Embedded.Keys;
 
-    /// <summary>The first comment line of each query, as its one-line description.</summary>
-    public static string Describe(string name) =>
-        QuerySource.Embedded[name].Split('\n').FirstOrDefault(l => l.StartsWith("--", StringComparison.Ordinal))?.TrimStart('-', ' ') ?? name;
+    /// <summary>The first sentence of each query's leading comment (however many lines it wraps over), as its description.</summary>
+    public static string Describe(string name) => QueryDescription.FirstSentence(QuerySource.Embedded[name]) ?? name;
 
     /// <summary>Rows as JSON objects (column name → value); null when no query has that name.</summary>
     public async Task<JsonArray?> RunAsync(string name, AnalyticsParameters parameters, CancellationToken cancellationToken)

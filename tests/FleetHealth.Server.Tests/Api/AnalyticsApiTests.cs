@@ -21,6 +21,25 @@ public sealed class AnalyticsApiTests(FleetHealthFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task Every_description_is_a_whole_sentence_not_cut_at_the_end_of_a_line()
+    {
+        var catalog = await _client.GetFromJsonAsync<AnalyticsCatalog>("/api/v1/analytics");
+
+        Assert.All(catalog!.Queries, q =>
+        {
+            Assert.Matches(@"^\p{Lu}", q.Description);
+            Assert.EndsWith(".", q.Description, StringComparison.Ordinal);
+            Assert.DoesNotContain("--", q.Description, StringComparison.Ordinal);
+            // The whole first sentence: the comment's text, lines joined, begins with it and goes on with a new sentence or ends.
+            var comment = string.Join(' ', QuerySource.Embedded[q.Name].Split('\n').TakeWhile(l => l.StartsWith("--", StringComparison.Ordinal)).Select(l => l.TrimStart('-', ' ').Trim()));
+            var at = comment.IndexOf(q.Description, StringComparison.Ordinal);
+            Assert.True(at >= 0, $"{q.Name}: '{q.Description}' is not in its comment");
+            var rest = comment[(at + q.Description.Length)..].TrimStart();
+            Assert.True(rest.Length == 0 || char.IsUpper(rest[0]), $"{q.Name}: '{q.Description}' is followed by '{rest[..Math.Min(20, rest.Length)]}'");
+        });
+    }
+
+    [Fact]
     public async Task Every_query_runs_over_http_with_its_defaults()
     {
         foreach (var name in QuerySource.Embedded.Keys)
