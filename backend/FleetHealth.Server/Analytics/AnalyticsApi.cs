@@ -19,7 +19,7 @@ public static class AnalyticsApi
     internal static Ok<AnalyticsCatalog> List() =>
         TypedResults.Ok(new AnalyticsCatalog([.. AnalyticsQueries.Names.Order(StringComparer.Ordinal).Select(n => new AnalyticsQueryInfo(n, AnalyticsQueries.Describe(n)))]));
 
-    internal static async Task<Results<Ok<AnalyticsResult>, ProblemHttpResult, ValidationProblem>> RunAsync(
+    internal static async Task<Results<Ok<AnalyticsResult>, CsvDownload, ProblemHttpResult, ValidationProblem>> RunAsync(
         string name,
         AnalyticsQueries queries,
         TimeProvider clock,
@@ -30,8 +30,14 @@ public static class AnalyticsApi
         string? since = null,
         string? until = null,
         string? limit = null,
-        string? horizonDays = null)
+        string? horizonDays = null,
+        string? format = null)
     {
+        if (format is not (null or "json" or "csv"))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["format must be json or csv."] }, title: "Bad analytics parameters");
+        }
+
         var parameters = AnalyticsParameters.Parse(silentAfterSeconds, asOf, since, until, limit, out var errors, horizonDays);
         if (parameters is null)
         {
@@ -45,7 +51,13 @@ public static class AnalyticsApi
             return TypedResults.ValidationProblem(errors, title: "Bad analytics parameters");
         }
 
-        var rows = await queries.RunAsync(name, parameters with { AsOf = parameters.AsOf ?? now }, cancellationToken);
+        var at = parameters with { AsOf = parameters.AsOf ?? now };
+        if (format == "csv" && AnalyticsQueries.Exists(name))
+        {
+            return new CsvDownload($"{name}.csv", (consume, ct) => queries.ReadAsync(name, at, consume, ct));
+        }
+
+        var rows = await queries.RunAsync(name, at, cancellationToken);
         return rows is null
             ? TypedResults.Problem($"No analytics query '{name}'. GET /api/v1/analytics lists them.", statusCode: StatusCodes.Status404NotFound, title: "Unknown query")
             : TypedResults.Ok(new AnalyticsResult(name, rows));
