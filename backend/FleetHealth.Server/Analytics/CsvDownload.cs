@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using FleetHealth.Server.Hosting;
 using Npgsql;
 
 namespace FleetHealth.Server.Analytics;
@@ -11,18 +12,13 @@ namespace FleetHealth.Server.Analytics;
 /// </summary>
 public sealed class CsvDownload(string fileName, Func<Func<NpgsqlDataReader, CancellationToken, Task>, CancellationToken, Task> run) : IResult
 {
-    public const string ContentType = "text/csv; charset=utf-8";
-
     public string FileName => fileName;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var response = httpContext.Response;
-        response.ContentType = ContentType;
-        response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = fileName, FileName = fileName }.ToString();
         await run(async (reader, ct) =>
         {
-            await using var csv = CsvWriter.Create(response.Body, Options, leaveOpen: true);
+            await using var csv = CsvOutput.Start(httpContext.Response, fileName);
             for (var i = 0; i < reader.FieldCount; i++)
             {
                 csv.WriteField(reader.GetName(i));
@@ -42,9 +38,6 @@ public sealed class CsvDownload(string fileName, Func<Func<NpgsqlDataReader, Can
             await csv.FlushAsync(ct);
         }, httpContext.RequestAborted);
     }
-
-    // RFC 4180 (CRLF, quotes when needed); text that a spreadsheet would run as a formula is escaped.
-    private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
 
     private static void Write(CsvWriter csv, object? value)
     {
@@ -72,10 +65,10 @@ public sealed class CsvDownload(string fileName, Func<Func<NpgsqlDataReader, Can
                 csv.WriteField(b ? "true" : "false");
                 break;
             case DateTime t:
-                csv.WriteField(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)), "O");
+                csv.WriteTime(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)));
                 break;
             case DateTimeOffset t:
-                csv.WriteField(t.ToUniversalTime(), "O");
+                csv.WriteTime(t);
                 break;
             default:
                 csv.WriteField(Format(value));
