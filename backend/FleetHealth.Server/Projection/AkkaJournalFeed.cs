@@ -27,11 +27,13 @@ public sealed class AkkaJournalFeed : IJournalFeed, IDisposable
     private readonly Lazy<(SqlReadJournal Queries, ActorMaterializer Materializer)> _query;
     private readonly IOptions<ProjectionOptions> _options;
     private readonly TimeProvider _clock;
+    private readonly ILogger? _logger;
 
-    public AkkaJournalFeed(ActorSystem system, IOptions<ProjectionOptions> options, TimeProvider clock)
+    public AkkaJournalFeed(ActorSystem system, IOptions<ProjectionOptions> options, TimeProvider clock, ILogger<AkkaJournalFeed>? logger = null)
     {
         _options = options;
         _clock = clock;
+        _logger = logger;
         _query = new(() => (
             PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier),
             system.Materializer(namePrefix: "read-model-feed")));
@@ -45,7 +47,7 @@ public sealed class AkkaJournalFeed : IJournalFeed, IDisposable
     public IJournalCursor OpenAfter(long offset)
     {
         var (queries, materializer) = _query.Value;
-        return new AkkaJournalCursor(queries.AllEvents(Offset.Sequence(offset)), materializer, offset, _options.Value.BatchSize, _clock);
+        return new AkkaJournalCursor(queries.AllEvents(Offset.Sequence(offset)), materializer, offset, _options.Value.BatchSize, _clock, _logger);
     }
 
     public ValueTask<FeedLag> LagAsync(long offset, CancellationToken cancellationToken) => ValueTask.FromResult(new FeedLag(offset, null));
