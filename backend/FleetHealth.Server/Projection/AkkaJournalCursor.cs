@@ -76,8 +76,6 @@ internal sealed partial class AkkaJournalCursor : IJournalCursor
             .Run(materializer);
     }
 
-    public long OpenGaps => 0;
-
     /// <summary>
     /// The next events: at least the whole writes that arrived, up to <paramref name="maxEvents"/> of
     /// them and beyond that only to finish a write still open (see the class's remarks).

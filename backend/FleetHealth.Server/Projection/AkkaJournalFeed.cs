@@ -12,9 +12,8 @@ namespace FleetHealth.Server.Projection;
 /// <see cref="Storage.AkkaJournalConfiguration"/>. No SQL of ours touches the plugin's tables: holes in
 /// the ordering are the read journal's job (its sequence retrieval delivers an ordering only once
 /// every lower one is committed or has been given up as a gap, see
-/// <see cref="Storage.AkkaJournalOptions.QueryGapTimeout"/>), so no cursor of this feed ever hands out
-/// a <see cref="JournalBatchKind.Skip"/> or <see cref="JournalBatchKind.Late"/> batch and
-/// <c>projection_gaps</c> stays empty.
+/// <see cref="Storage.AkkaJournalOptions.QueryGapTimeout"/>), so the projection passes over no
+/// ordering of its own accord and never applies an event behind its offset.
 /// </summary>
 /// <remarks>
 /// The read journal (and with it the plugin's sequence-retrieval actor, which polls the journal

@@ -121,7 +121,6 @@ public sealed class AkkaJournalFeedTests(MigratedDatabase db) : IClassFixture<Mi
 
         Assert.Equal(["sensor/slow-held", "sensor/slow-after", "sensor/slow-after", "sensor/slow-after"], delivered.Select(e => e.PersistenceId));
         Assert.Equal(held, delivered[0].Ordering);
-        Assert.Equal(0, cursor.OpenGaps);
     }
 
     [Fact]
@@ -167,7 +166,6 @@ public sealed class AkkaJournalFeedTests(MigratedDatabase db) : IClassFixture<Mi
             async () =>
             {
                 var batch = await cursor.NextAsync(50, CancellationToken.None);
-                Assert.True(batch.Kind is JournalBatchKind.Events or JournalBatchKind.Idle, $"an Akka cursor hands out no {batch.Kind} batch");
                 seen.AddRange(batch.Entries);
                 mine.AddRange(batch.Entries.Where(e => e.PersistenceId.StartsWith(prefix, StringComparison.Ordinal)));
                 return mine.Count;
