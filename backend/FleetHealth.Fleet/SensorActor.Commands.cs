@@ -31,6 +31,9 @@ public sealed partial class SensorActor
                 }
 
                 break;
+            case DeadlineDue due when due.Arming != _deadlineArming:
+                // The timer was re-armed (or cancelled) since: a tick of an earlier deadline.
+                break;
             case DeadlineDue or CheckDeadlines:
                 PersistThenReply(SensorLiveness.OnTimer(_state, Now, policy), reply: null);
                 break;
