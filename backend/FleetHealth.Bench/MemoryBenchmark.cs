@@ -50,6 +50,22 @@ internal static class MemoryBenchmark
         Console.WriteLine($"memory_sensors: {n}");
         Console.WriteLine($"gc: {(GCSettings.IsServerGC ? "server" : "workstation")} ({GCSettings.LatencyMode}, {Environment.ProcessorCount} cores)");
 
+        if (!args.Contains("--index-only"))
+        {
+            await MeasureActorsAsync(n);
+        }
+
+        // What an idle sensor costs on the server: it passivates, and only the deadline keeper's
+        // index entry stays (on the one node that leads the projection).
+        var (indexBytes, indexSeconds) = MeasureDeadlineIndex(n);
+        Print("idle_sensor_index_bytes", indexBytes);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"idle_sensor_index_load_s: {indexSeconds:0.0}"));
+        return 0;
+    }
+
+    /// <summary>Resident actors: the plain baselines, then the sensor itself.</summary>
+    private static async Task MeasureActorsAsync(int n)
+    {
         Print("akka_untyped_no_timer_bytes", (await MeasureAsync(n, _ => Props.Create(() => new PlainActor(false)), _ => Ready.Instance, stop: false)).Total);
         Print("akka_untyped_actor_bytes", (await MeasureAsync(n, _ => Props.Create(() => new PlainActor(true)), _ => Ready.Instance, stop: false)).Total);
         Print("akka_persistent_no_timer_bytes", (await MeasureAsync(n, k => Props.Create(() => new PlainPersistentActor("p-" + k, false)), _ => Ready.Instance, stop: false)).Total);
@@ -69,7 +85,37 @@ internal static class MemoryBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"idle_sensor_fragmented_mb: {sensor.FragmentedMb:0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"idle_sensor_create_recover_s: {sensor.Seconds:0.0}"));
         Console.WriteLine($"idle_sensor_state: {sensor.Sample}");
-        return 0;
+    }
+
+    /// <summary>
+    /// Heap per sensor of a <see cref="DeadlineIndex"/> holding <paramref name="n"/> healthy sensors,
+    /// each observed as the deadline keeper loads it from the read model: its own id string, its own
+    /// settings and tag strings (one of 100 sites), as a database reader hands them out.
+    /// </summary>
+    private static (double Bytes, double Seconds) MeasureDeadlineIndex(int n)
+    {
+        var policy = new LivenessPolicy { DefaultInterval = TimeSpan.FromHours(1) };
+        var index = new DeadlineIndex(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
+        var now = DateTimeOffset.UtcNow;
+        var before = SettledHeap();
+        var watch = Stopwatch.StartNew();
+        for (var k = 0; k < n; k++)
+        {
+            var site = "site-" + (k % 100).ToString(CultureInfo.InvariantCulture);
+            var settings = new SensorSettings(null, null, [site]);
+            // Spread over an hour of deadlines, as a fleet's last heartbeats are.
+            index.ObserveIfAbsent(SensorName(k), new SensorWatch(LivenessStatus.Healthy, now.AddMilliseconds(k % 3_600_000), settings), policy);
+        }
+
+        var seconds = watch.Elapsed.TotalSeconds;
+        var after = SettledHeap();
+        if (index.Count != n)
+        {
+            throw new InvalidOperationException($"The index holds {index.Count} of {n} sensors.");
+        }
+
+        GC.KeepAlive(index);
+        return ((double)(after - before) / n, seconds);
     }
 
     private static string SensorName(int k) => "mem-" + k.ToString(CultureInfo.InvariantCulture);

@@ -17,6 +17,6 @@ switch (args.FirstOrDefault())
     case BareServer.Mode:
         return await BareServer.RunAsync(args[1..]);
     default:
-        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench memory [--sensors N] [--workstation-gc] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N] [--fence fenced|unfenced|none] | projection [--rate N] [--seconds N] [--warmup S] [--sensors N] [--feed-only] [--query-batch N] [--query-interval-ms N]");
+        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench memory [--sensors N] [--workstation-gc] [--index-only] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N] [--fence fenced|unfenced|none] | projection [--rate N] [--seconds N] [--warmup S] [--sensors N] [--feed-only] [--query-batch N] [--query-interval-ms N]");
         return 2;
 }

@@ -263,6 +263,24 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown code runs, as when a node crashes.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGTERM: the host shuts down gracefully (Akka's coordinated shutdown hands the shards back).</summary>
+    public Task TerminateAsync() => SignalAsync("TERM");
+
+    /// <summary>Waits for the process to exit; false when it is still running after <paramref name="within"/>.</summary>
+    public async Task<bool> ExitedWithinAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>SIGSTOP: the process freezes with its connections open, as in a long GC pause or a frozen VM.</summary>
     public Task PauseAsync() => SignalAsync("STOP");
 

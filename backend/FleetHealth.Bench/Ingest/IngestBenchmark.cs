@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -23,6 +24,7 @@ internal static class IngestBenchmark
     private const long WarmupFirst = 0;
     private const long SingleFirst = 1_000_000_000;
     private const long OpenLoopFirst = 2_000_000_000;
+    private const long WakeFirst = 1_000_000;
     private const long BatchFirst = 3_000_000_000;
     private const long SustainedFirst = 4_000_000_000;
     private const int SustainedRate = 20_000;
@@ -75,8 +77,19 @@ internal static class IngestBenchmark
 
         // Wake every sensor first (recovery from the journal on first contact), so that the
         // measured phases see a warm fleet, as a running node does.
-        var woken = await fleet.ClosedLoopAsync(i => Batch(i + 1_000_000), Sensors / BatchSize, HttpStatusCode.Accepted);
-        Console.Error.WriteLine($"  woke {Sensors} sensors: {woken.Ok} batches ok, {woken.Failed} failed in {woken.Elapsed.TotalSeconds:0.0} s");
+        // Sensors still recovering when their ack timeout passes are answered 503 inside a 207, as a
+        // gateway would be: send again, as it would, until one round is all 202.
+        var waking = Stopwatch.StartNew();
+        var rounds = 0;
+        Throughput woken;
+        do
+        {
+            var round = rounds++;
+            woken = await fleet.ClosedLoopAsync(i => Batch(i + WakeFirst + (round * (Sensors / BatchSize))), Sensors / BatchSize, HttpStatusCode.Accepted);
+        }
+        while (woken.Failed > 0 && waking.Elapsed < TimeSpan.FromMinutes(5));
+        var wakeSeconds = waking.Elapsed.TotalSeconds;
+        Console.Error.WriteLine($"  woke {Sensors} sensors in {wakeSeconds:0.0} s, {rounds} rounds (the last: {woken.Ok} batches all 202, {woken.Failed} not)");
         await WrkLoad.RunAsync(server.BaseAddress, WrkLoad.Shape.Single, WarmupFirst, connections, warmup, Sensors, BatchSize, key);
         var single = Report("single", await WrkLoad.RunAsync(server.BaseAddress, WrkLoad.Shape.Single, SingleFirst, connections, duration, Sensors, BatchSize, key)).PerSecond;
         // Each phase starts with the read model caught up, so that no phase pays for the last one's backlog.
@@ -108,6 +121,7 @@ internal static class IngestBenchmark
         Print("projection_lag_ms", LoadGenerator.Percentile(lags, 0.99), "0");
         Print("projection_lag_p50_ms", LoadGenerator.Percentile(lags, 0.50), "0");
         Print("projection_lag_at_hb_per_s", sustained, "0");
+        Print("wake_new_sensors_s", wakeSeconds, "0.0");
         Print("bare_req_per_s", bare, "0");
         Print("single_vs_bare", single / bare, "0.000");
         return 0;

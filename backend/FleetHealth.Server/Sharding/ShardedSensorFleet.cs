@@ -75,7 +75,12 @@ internal sealed class ShardedSensorFleet(IRequiredActor<SensorRegion> region, Fl
         return told;
     }
 
-    public async Task<int> ResidentSensorsAsync(CancellationToken cancellationToken) => (await ResidentIdsAsync(cancellationToken)).Count;
+    /// <summary>Counts from the region's per-shard statistics: no list of ids is built for a status read.</summary>
+    public async Task<int> ResidentSensorsAsync(CancellationToken cancellationToken)
+    {
+        var stats = await region.ActorRef.Ask<ShardRegionStats>(GetShardRegionStats.Instance, _timeout, cancellationToken);
+        return stats.Stats.Values.Sum();
+    }
 
     /// <summary>The sensors whose actors are in memory on this node, from this node's shard region.</summary>
     private async Task<IReadOnlyList<string>> ResidentIdsAsync(CancellationToken cancellationToken)

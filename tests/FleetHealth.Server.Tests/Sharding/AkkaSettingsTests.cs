@@ -2,7 +2,7 @@ using Akka.Actor;
 using FleetHealth.Server.Tests.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FleetHealth.Server.Tests.Cluster;
+namespace FleetHealth.Server.Tests.Sharding;
 
 /// <summary>Configuration section <c>Akka</c> reaches the server's actor system (Akka engine) and wins over FleetHealth's own HOCON.</summary>
 public sealed class AkkaSettingsTests(AkkaSettingsTests.Server server) : IClassFixture<AkkaSettingsTests.Server>
