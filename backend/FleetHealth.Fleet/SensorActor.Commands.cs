@@ -31,6 +31,9 @@ public sealed partial class SensorActor
                 }
 
                 break;
+            case DeadlineDue due when due.Arming != _deadlineArming:
+                // The timer was re-armed (or cancelled) since: a tick of an earlier deadline.
+                break;
             case DeadlineDue or CheckDeadlines:
                 PersistThenReply(SensorLiveness.OnTimer(_state, Now, policy), reply: null);
                 break;
@@ -88,8 +91,9 @@ public sealed partial class SensorActor
     }
 
     /// <summary>
-    /// Persists <paramref name="events"/> atomically (one PersistAll); after the last handler re-arms
-    /// the deadline, snapshots if due, and only then replies. No events: replies at once.
+    /// Persists <paramref name="events"/> atomically (one PersistAll, marked so that a reader of the
+    /// journal knows where the write ends: <see cref="AtomicWriteMarks"/>); after the last handler
+    /// re-arms the deadline, snapshots if due, and only then replies. No events: replies at once.
     /// </summary>
     private void PersistThenReply(IReadOnlyList<SensorEvent> events, object? reply = null, bool replyState = false)
     {
@@ -102,9 +106,9 @@ public sealed partial class SensorActor
 
         _awaitingPersist = replyTo;
         var remaining = events.Count;
-        PersistAll(events, e =>
+        PersistAll(AtomicWriteMarks.Mark(events), persisted =>
         {
-            _state = _state.Apply(e);
+            _state = _state.Apply(AtomicWriteMarks.Unmark(persisted));
             if (--remaining == 0)
             {
                 _awaitingPersist = null;

@@ -1,11 +1,17 @@
+using Akka.Actor;
 using FleetHealth.Domain.Liveness;
 
 namespace FleetHealth.Fleet;
 
-/// <summary>The deadline timer: one single-shot Akka timer, always set to the next silence deadline.</summary>
+/// <summary>
+/// The deadline timer: one single-shot timer on the deadline scheduler (the actor system's unless
+/// one was given), always set to the next silence deadline. Each arming is numbered, and a tick of an
+/// earlier one still in the mailbox is dropped, as Akka's own timers drop a replaced timer's tick.
+/// </summary>
 public sealed partial class SensorActor
 {
-    private const string DeadlineTimer = "deadline";
+    private ICancelable? _deadlineTimer;
+    private int _deadlineArming;
 
     /// <summary>
     /// After recovery: deadlines that passed while nobody owned the sensor are decided now, inside
@@ -23,24 +29,28 @@ public sealed partial class SensorActor
     {
         var deadline = SensorLiveness.NextDeadline(_state, _rules.Current);
         var delay = deadline - Now;
+        _deadlineTimer?.Cancel();
+        _deadlineTimer = null;
+        var arming = ++_deadlineArming;
         if (delay > TimeSpan.Zero)
         {
-            // Same key: replaces the previous timer, and Akka drops a tick of the old one still in the mailbox.
-            Timers.StartSingleTimer(DeadlineTimer, DeadlineDue.Instance, delay.Value);
+            _deadlineTimer = (_deadlines ?? Context.System.Scheduler).ScheduleTellOnceCancelable(delay.Value, Self, new DeadlineDue(arming), Self);
             return;
         }
 
-        Timers.Cancel(DeadlineTimer);
         if (deadline is not null)
         {
             // Already past (the tick came late, or the rules changed): decide on the next turn.
-            Self.Tell(DeadlineDue.Instance, Self);
+            Self.Tell(new DeadlineDue(arming), Self);
         }
     }
 
-    /// <summary>The actor's own timer message: a liveness deadline may have passed. Never leaves the actor.</summary>
-    private sealed class DeadlineDue
+    protected override void PostStop()
     {
-        public static DeadlineDue Instance { get; } = new();
+        _deadlineTimer?.Cancel();
+        base.PostStop();
     }
+
+    /// <summary>The actor's own timer message: a liveness deadline may have passed. Never leaves the actor.</summary>
+    private sealed record DeadlineDue(int Arming);
 }

@@ -1,4 +1,5 @@
 using Akka.Persistence;
+using Akka.Persistence.Journal;
 using FleetHealth.Domain.Liveness;
 
 namespace FleetHealth.Fleet;
@@ -14,8 +15,9 @@ public sealed partial class SensorActor
                 _state = snapshot;
                 _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
                 break;
-            case SensorEvent e:
-                _state = _state.Apply(e);
+            case SensorEvent or Tagged:
+                // Sql journals store a write's mark as a tag and replay the event alone; in-memory ones replay it as written.
+                _state = _state.Apply(AtomicWriteMarks.Unmark(message));
                 break;
             case RecoveryCompleted:
                 OnRecovered();

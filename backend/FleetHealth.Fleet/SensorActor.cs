@@ -29,19 +29,25 @@ namespace FleetHealth.Fleet;
 /// </list>
 /// Persistence id <c>sensor/{id}</c>: the same streams as the previous release's, so its journal carried over (migration 0017).
 /// </remarks>
-public sealed partial class SensorActor : UntypedPersistentActor, IWithTimers
+public sealed partial class SensorActor : UntypedPersistentActor
 {
     private readonly FleetPolicy _rules;
     private readonly bool _autoRegister;
     private readonly TimeProvider _clock;
+    private readonly IScheduler? _deadlines;
     private SensorState _state = SensorState.Unknown;
 
     /// <param name="sensorId">The sensor's id (already validated), the tail of its persistence id.</param>
     /// <param name="rules">The rules in force, read at each decision.</param>
     /// <param name="autoRegister">Whether a heartbeat from an unknown sensor registers it.</param>
     /// <param name="snapshotEvery">Snapshot after at least this many events since the last one; 0: never.</param>
-    /// <param name="clock">"Now" for the rules; in step with the actor system's scheduler.</param>
-    public SensorActor(string sensorId, FleetPolicy rules, bool autoRegister, int snapshotEvery, TimeProvider clock)
+    /// <param name="clock">"Now" for the rules; in step with the scheduler of its deadline timer.</param>
+    /// <param name="deadlines">
+    /// The scheduler of its deadline timer; null: the actor system's. Given when the fleet's clock is
+    /// not real time (tests on a virtual clock), so that only the sensors' deadlines follow that
+    /// clock while Akka's own timers (cluster, sharding, the read journal's polling, asks) stay real.
+    /// </param>
+    public SensorActor(string sensorId, FleetPolicy rules, bool autoRegister, int snapshotEvery, TimeProvider clock, IScheduler? deadlines = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(sensorId);
         ArgumentOutOfRangeException.ThrowIfNegative(snapshotEvery);
@@ -50,12 +56,10 @@ public sealed partial class SensorActor : UntypedPersistentActor, IWithTimers
         _autoRegister = autoRegister;
         _snapshotEvery = snapshotEvery;
         _clock = clock;
+        _deadlines = deadlines;
     }
 
     public override string PersistenceId { get; }
-
-    /// <summary>Set by Akka before the actor starts (<see cref="IWithTimers"/>).</summary>
-    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>What every sensor's journal stream starts with; other streams in the journal are not sensors.</summary>
     public const string PersistenceIdPrefix = "sensor/";
@@ -64,8 +68,8 @@ public sealed partial class SensorActor : UntypedPersistentActor, IWithTimers
     public static string PersistenceIdOf(string sensorId) => PersistenceIdPrefix + sensorId;
 
     /// <summary>Props for one sensor's actor (see the constructor's parameters).</summary>
-    public static Props Props(string sensorId, FleetPolicy rules, bool autoRegister, int snapshotEvery, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new SensorActor(sensorId, rules, autoRegister, snapshotEvery, clock));
+    public static Props Props(string sensorId, FleetPolicy rules, bool autoRegister, int snapshotEvery, TimeProvider clock, IScheduler? deadlines = null) =>
+        Akka.Actor.Props.Create(() => new SensorActor(sensorId, rules, autoRegister, snapshotEvery, clock, deadlines));
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 }

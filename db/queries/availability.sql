@@ -11,9 +11,9 @@ WITH params AS (
 spans AS (
     SELECT sc.sensor_id, sc.to_status AS status,
            greatest(sc.at, p.since) AS start_at,
-           least(coalesce(lead(sc.at) OVER (PARTITION BY sc.sensor_id ORDER BY sc.at, sc.id), p.until), p.until) AS end_at
+           least(coalesce(lead(sc.at) OVER (PARTITION BY sc.sensor_id ORDER BY sc.at, sc.id), p.until), p.until, p.as_of) AS end_at
     FROM state_changes sc, params p
-    WHERE sc.at < p.until
+    WHERE sc.at < p.until AND sc.at <= p.as_of
 ),
 per_sensor AS (
     SELECT sensor_id,

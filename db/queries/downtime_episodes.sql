@@ -1,7 +1,7 @@
 -- 4b. Downtime episodes that overlap [fleethealth.since, fleethealth.until): maximal runs of
 --     fault, late, stale or dead per sensor, from the transition into them to the transition out
---     (to healthy, registered or retired). ended_at is null while the episode goes on; its length
---     then runs to fleethealth.as_of.
+--     (to healthy, registered or retired), as known at fleethealth.as_of (transitions after it are
+--     not seen). An episode still going on has ended_at null and its length runs to as_of.
 WITH params AS (
     SELECT coalesce(nullif(current_setting('fleethealth.since', true), '')::timestamptz,
                     coalesce(nullif(current_setting('fleethealth.as_of', true), '')::timestamptz, now()) - interval '1 day') AS since,
@@ -13,7 +13,8 @@ marked AS (
     SELECT sensor_id, id, at,
            to_status IN ('fault', 'late', 'stale', 'dead') AS down,
            coalesce(lag(to_status IN ('fault', 'late', 'stale', 'dead')) OVER w, false) AS was_down
-    FROM state_changes
+    FROM state_changes, params p
+    WHERE at <= p.as_of -- as of then: an episode that ended later is still going on
     WINDOW w AS (PARTITION BY sensor_id ORDER BY at, id)
 ),
 edges AS (

@@ -16,7 +16,7 @@ public readonly record struct BeatHistory(DateTimeOffset? FirstSeen, DateTimeOff
             LastSeen is { } last && last > beat.At ? last : beat.At,
             Count + 1,
             interval is { } seconds ? Intervals.Add(seconds) : Intervals,
-            Math.Max(0, LostBeats + beat.LostBeats));
+            LostBeatCount.Add(LostBeats, beat.LostBeats));
         return (history, interval);
     }
 }

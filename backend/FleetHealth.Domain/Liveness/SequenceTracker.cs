@@ -17,13 +17,29 @@ public enum SequenceVerdict
 
     /// <summary>Restarted at 0 or far below the window: the sensor rebooted; no loss is inferred.</summary>
     Reset,
+
+    /// <summary>
+    /// Older than the first number since the counter (re)started, not seen yet: a beat delayed past
+    /// the start (10, then 3). It fills no gap that was counted, so it gives no loss back.
+    /// </summary>
+    BeforeStart,
 }
 
 /// <summary>
-/// The newest sequence number and a 64-bit window of which ones below it were seen: duplicates
-/// within the last 64 are recognised exactly, in 16 bytes per sensor.
+/// The newest sequence number, a 64-bit window of which ones below it were seen, and the first
+/// number since the counter (re)started: duplicates within the last 64 are recognised exactly, and
+/// only a gap above <see cref="Floor"/> was counted lost, so only a beat in it gives a loss back.
 /// </summary>
-public readonly record struct SequenceTracker(long Highest, ulong Seen)
+/// <remarks>
+/// Lost beats, the one definition (<see cref="LostBeatCount"/>): a beat with a number above the
+/// newest counts the numbers it skipped; a late beat (reordered) inside a counted gap gives one
+/// back; a repeat within the window changes nothing (it is a duplicate, not recorded); a return to
+/// 0, or a number 64 or more below the newest, is a reboot (the count starts again, no loss); a
+/// number below the first since the last (re)start is a delayed beat and counts nothing. So the
+/// running count never goes below zero. <see cref="Floor"/> is 0 in snapshots written before it
+/// existed: every unseen number in the window then counts as a filled gap, as it used to.
+/// </remarks>
+public readonly record struct SequenceTracker(long Highest, ulong Seen, long Floor = 0)
 {
     public const int Window = 64;
 
@@ -62,6 +78,11 @@ public readonly record struct SequenceTracker(long Highest, ulong Seen)
             return SequenceVerdict.Duplicate;
         }
 
+        if (seq < Floor)
+        {
+            return SequenceVerdict.BeforeStart;
+        }
+
         lostDelta = -1;
         return SequenceVerdict.Late;
     }
@@ -69,9 +90,9 @@ public readonly record struct SequenceTracker(long Highest, ulong Seen)
     /// <summary>The tracker after accepting <paramref name="sequence"/> with the given verdict.</summary>
     public SequenceTracker Accept(long sequence, SequenceVerdict verdict) => verdict switch
     {
-        SequenceVerdict.Fresh when !IsEmpty => new(sequence, ShiftedSeen(sequence - Highest) | 1UL),
-        SequenceVerdict.Fresh or SequenceVerdict.Reset => new(sequence, 1UL),
-        SequenceVerdict.Late => this with { Seen = Seen | (1UL << (int)(Highest - sequence)) },
+        SequenceVerdict.Fresh when !IsEmpty => new(sequence, ShiftedSeen(sequence - Highest) | 1UL, Floor),
+        SequenceVerdict.Fresh or SequenceVerdict.Reset => new(sequence, 1UL, sequence),
+        SequenceVerdict.Late or SequenceVerdict.BeforeStart => this with { Seen = Seen | (1UL << (int)(Highest - sequence)) },
         _ => this,
     };
 

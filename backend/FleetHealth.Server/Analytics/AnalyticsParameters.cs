@@ -11,15 +11,22 @@ public sealed record AnalyticsParameters(
     DateTimeOffset? AsOf = null,
     DateTimeOffset? Since = null,
     DateTimeOffset? Until = null,
-    int? Limit = null)
+    int? Limit = null,
+    double? HorizonDays = null)
 {
+    public const double MaxHorizonDays = 36_500;
+
     public const int MaxLimit = 10_000;
 
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(400);
 
+    /// <summary>silent_share's own default for silentAfter (db/queries/silent_share.sql).</summary>
+    public static readonly TimeSpan DefaultSilentAfter = TimeSpan.FromMinutes(10);
+
     /// <summary>Reads query-string values; errors are keyed by parameter name.</summary>
     public static AnalyticsParameters? Parse(
-        string? silentAfterSeconds, string? asOf, string? since, string? until, string? limit, out Dictionary<string, string[]> errors)
+        string? silentAfterSeconds, string? asOf, string? since, string? until, string? limit, out Dictionary<string, string[]> errors,
+        string? horizonDays = null)
     {
         errors = [];
         var parsed = new AnalyticsParameters(
@@ -27,7 +34,8 @@ public sealed record AnalyticsParameters(
             AsOf: ParseTime(asOf, "asOf", errors),
             Since: ParseTime(since, "since", errors),
             Until: ParseTime(until, "until", errors),
-            Limit: ParseLimit(limit, errors));
+            Limit: ParseLimit(limit, errors),
+            HorizonDays: ParseHorizon(horizonDays, errors));
         if (parsed.Since is { } from && parsed.Until is { } to)
         {
             if (to <= from)
@@ -41,6 +49,29 @@ public sealed record AnalyticsParameters(
         }
 
         return errors.Count == 0 ? parsed : null;
+    }
+
+    /// <summary>
+    /// Whether the answer can be computed from stored history: asOf (default now) from the oldest
+    /// retained heartbeat (<paramref name="keptFrom"/>, plus silentAfter, which silent_share looks
+    /// back over) to <paramref name="now"/>, and a window that ends no later than asOf.
+    /// </summary>
+    public bool FitsHistory(DateTimeOffset keptFrom, DateTimeOffset now, out Dictionary<string, string[]> errors)
+    {
+        errors = [];
+        var oldest = keptFrom + (SilentAfter ?? DefaultSilentAfter);
+        if (AsOf is { } asOf && (asOf < oldest || asOf > now))
+        {
+            errors["asOf"] = [$"asOf must be from {Iso(oldest)} (the oldest moment the retained history answers for) to {Iso(now)} (now)."];
+        }
+
+        var end = AsOf ?? now;
+        if (Until is { } until && until > end)
+        {
+            errors["until"] = [$"until must not be after asOf ({Iso(end)}): the answer is as of that moment."];
+        }
+
+        return errors.Count == 0;
     }
 
     /// <summary>The settings to apply, as (name, PostgreSQL literal) pairs.</summary>
@@ -70,7 +101,14 @@ public sealed record AnalyticsParameters(
         {
             yield return ("fleethealth.limit", limit.ToString(CultureInfo.InvariantCulture));
         }
+
+        if (HorizonDays is { } horizon)
+        {
+            yield return ("fleethealth.horizon_days", horizon.ToString("R", CultureInfo.InvariantCulture));
+        }
     }
+
+    private static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
     private static TimeSpan? ParseSeconds(string? text, string name, Dictionary<string, string[]> errors)
     {
@@ -102,6 +140,22 @@ public sealed record AnalyticsParameters(
         }
 
         errors[name] = [$"{name} must be an ISO 8601 time, e.g. 2026-01-31T12:00:00Z."];
+        return null;
+    }
+
+    private static double? ParseHorizon(string? text, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var days) && days is > 0 and <= MaxHorizonDays)
+        {
+            return days;
+        }
+
+        errors["horizonDays"] = [$"horizonDays must be a number of days from 0 (exclusive) to {MaxHorizonDays}."];
         return null;
     }
 

@@ -9,16 +9,41 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
 {
     public static IReadOnlyCollection<string> Names => (IReadOnlyCollection<string>)QuerySource.Embedded.Keys;
 
-    /// <summary>The first comment line of each query, as its one-line description.</summary>
-    public static string Describe(string name) =>
-        QuerySource.Embedded[name].Split('\n').FirstOrDefault(l => l.StartsWith("--", StringComparison.Ordinal))?.TrimStart('-', ' ') ?? name;
+    /// <summary>The first sentence of each query's leading comment (however many lines it wraps over), as its description.</summary>
+    public static string Describe(string name) => QueryDescription.FirstSentence(QuerySource.Embedded[name]) ?? name;
+
+    /// <summary>Whether a query has that name.</summary>
+    public static bool Exists(string name) => QuerySource.Embedded.ContainsKey(name);
 
     /// <summary>Rows as JSON objects (column name → value); null when no query has that name.</summary>
     public async Task<JsonArray?> RunAsync(string name, AnalyticsParameters parameters, CancellationToken cancellationToken)
     {
+        var rows = new JsonArray();
+        var found = await ReadAsync(name, parameters, async (reader, ct) =>
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var row = new JsonObject();
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    row[reader.GetName(i)] = ToJson(reader.IsDBNull(i) ? null : reader.GetValue(i));
+                }
+
+                rows.Add(row);
+            }
+        }, cancellationToken);
+        return found ? rows : null;
+    }
+
+    /// <summary>
+    /// Runs the query and hands its reader to <paramref name="consume"/>, which reads the rows as they
+    /// come (nothing is buffered here); false when no query has that name.
+    /// </summary>
+    public async Task<bool> ReadAsync(string name, AnalyticsParameters parameters, Func<NpgsqlDataReader, CancellationToken, Task> consume, CancellationToken cancellationToken)
+    {
         if (!QuerySource.Embedded.TryGetValue(name, out var sql))
         {
-            return null;
+            return false;
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -36,24 +61,14 @@ public sealed class AnalyticsQueries(NpgsqlDataSource dataSource)
             await set.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var rows = new JsonArray();
         await using (var command = new NpgsqlCommand(sql, connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var row = new JsonObject();
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    row[reader.GetName(i)] = ToJson(reader.IsDBNull(i) ? null : reader.GetValue(i));
-                }
-
-                rows.Add(row);
-            }
+            await consume(reader, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return rows;
+        return true;
     }
 
     private static JsonNode? ToJson(object? value) => value switch

@@ -12,9 +12,8 @@ namespace FleetHealth.Server.Projection;
 /// <see cref="Storage.AkkaJournalConfiguration"/>. No SQL of ours touches the plugin's tables: holes in
 /// the ordering are the read journal's job (its sequence retrieval delivers an ordering only once
 /// every lower one is committed or has been given up as a gap, see
-/// <see cref="Storage.AkkaJournalOptions.QueryGapTimeout"/>), so no cursor of this feed ever hands out
-/// a <see cref="JournalBatchKind.Skip"/> or <see cref="JournalBatchKind.Late"/> batch and
-/// <c>projection_gaps</c> stays empty.
+/// <see cref="Storage.AkkaJournalOptions.QueryGapTimeout"/>), so the projection passes over no
+/// ordering of its own accord and never applies an event behind its offset.
 /// </summary>
 /// <remarks>
 /// The read journal (and with it the plugin's sequence-retrieval actor, which polls the journal
@@ -27,11 +26,13 @@ public sealed class AkkaJournalFeed : IJournalFeed, IDisposable
     private readonly Lazy<(SqlReadJournal Queries, ActorMaterializer Materializer)> _query;
     private readonly IOptions<ProjectionOptions> _options;
     private readonly TimeProvider _clock;
+    private readonly ILogger? _logger;
 
-    public AkkaJournalFeed(ActorSystem system, IOptions<ProjectionOptions> options, TimeProvider clock)
+    public AkkaJournalFeed(ActorSystem system, IOptions<ProjectionOptions> options, TimeProvider clock, ILogger<AkkaJournalFeed>? logger = null)
     {
         _options = options;
         _clock = clock;
+        _logger = logger;
         _query = new(() => (
             PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier),
             system.Materializer(namePrefix: "read-model-feed")));
@@ -45,7 +46,7 @@ public sealed class AkkaJournalFeed : IJournalFeed, IDisposable
     public IJournalCursor OpenAfter(long offset)
     {
         var (queries, materializer) = _query.Value;
-        return new AkkaJournalCursor(queries.AllEvents(Offset.Sequence(offset)), materializer, offset, _options.Value.BatchSize, _clock);
+        return new AkkaJournalCursor(queries.AllEvents(Offset.Sequence(offset)), materializer, offset, _options.Value.BatchSize, _clock, _logger);
     }
 
     public ValueTask<FeedLag> LagAsync(long offset, CancellationToken cancellationToken) => ValueTask.FromResult(new FeedLag(offset, null));

@@ -31,7 +31,7 @@ namespace FleetHealth.Server.Projection;
 /// </para>
 /// <para>
 /// The offset. The live feed (<see cref="AkkaJournalFeed"/>) resumes with <c>ordering &gt; offset</c>
-/// and never looks behind it, and it keeps no <c>projection_gaps</c>. So the rebuild may set the
+/// and never looks behind it. So the rebuild may set the
 /// offset only to an ordering below which nothing can still appear: see <see cref="SettleAsync"/>.
 /// It applies exactly the events up to that horizon, and every snapshot it starts a row from covers
 /// only events up to it; what lies above is left to the feed, whose rows are then rebuilt as the
@@ -42,8 +42,6 @@ public sealed partial class AkkaRebuildSource : IRebuildSource
 {
     private const string Journal = "akka.event_journal";
     private const string Snapshots = "akka.snapshot_store";
-
-    public bool RecordsGaps => false;
 
     /// <summary>
     /// Keeps the transitions whose events are no longer in the journal as events (deleted behind a

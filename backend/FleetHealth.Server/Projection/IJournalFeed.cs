@@ -28,12 +28,6 @@ public interface IJournalFeed
 public interface IJournalCursor : IAsyncDisposable
 {
     /// <summary>
-    /// Orderings this feed passed over as holes and still watches for a late commit (only the
-    /// polled journal has them; 0 for a feed whose journal fills its own holes).
-    /// </summary>
-    long OpenGaps { get; }
-
-    /// <summary>
     /// The next batch, of at most <paramref name="maxEvents"/> events: the events after the
     /// previous batch (or the opening offset), in ordering order, each exactly once. Returns
     /// <see cref="JournalBatch.Idle"/> when nothing came for a while, so the caller can look after

@@ -17,14 +17,6 @@ namespace FleetHealth.Server.Projection;
 public interface IRebuildSource
 {
     /// <summary>
-    /// True if holes in the ordering next to recent events are to be recorded in
-    /// <c>projection_gaps</c> (the polled feed applies them if their writes commit later); false
-    /// for a journal whose feed fills its own holes and whose <see cref="SettleAsync"/> horizon
-    /// leaves none open below it.
-    /// </summary>
-    bool RecordsGaps { get; }
-
-    /// <summary>
     /// The highest ordering the rebuild reads and sets the projection's offset to (null: whatever
     /// the journal holds, the offset then being the last ordering read). Runs before the rebuild
     /// holds any lock, so it may wait for writes in flight, at most <paramref name="patience"/>.

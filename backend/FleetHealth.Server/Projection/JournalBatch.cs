@@ -8,15 +8,6 @@ public enum JournalBatchKind
 
     /// <summary>The next events: apply them and move the offset to <see cref="JournalBatch.Through"/>.</summary>
     Events,
-
-    /// <summary>
-    /// Orderings up to <see cref="JournalBatch.Through"/> did not appear in time: move the offset over
-    /// them and record them as open gaps (the polled journal only).
-    /// </summary>
-    Skip,
-
-    /// <summary>Events that committed in orderings passed over earlier: apply them, the offset stays (the polled journal only).</summary>
-    Late,
 }
 
 /// <summary>
@@ -28,8 +19,4 @@ public sealed record JournalBatch(JournalBatchKind Kind, IReadOnlyList<JournalEn
     public static JournalBatch Idle { get; } = new(JournalBatchKind.Idle, [], 0);
 
     public static JournalBatch Next(IReadOnlyList<JournalEntry> entries) => new(JournalBatchKind.Events, entries, entries[^1].Ordering);
-
-    public static JournalBatch SkipTo(long through) => new(JournalBatchKind.Skip, [], through);
-
-    public static JournalBatch Late(IReadOnlyList<JournalEntry> entries) => new(JournalBatchKind.Late, entries, 0);
 }

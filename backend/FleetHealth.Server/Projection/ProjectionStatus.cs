@@ -6,8 +6,5 @@ namespace FleetHealth.Server.Projection;
 /// <param name="Newest">The newest ordering in the journal.</param>
 /// <param name="LagEvents">Newest minus offset.</param>
 /// <param name="OldestUnappliedAgeMs">Age of the oldest event not yet applied; 0 when caught up.</param>
-/// <param name="SkippedGaps">Orderings passed over after waiting (by this node, since it started).</param>
-/// <param name="OpenGaps">Passed-over orderings still looked for (their write may yet commit).</param>
-/// <param name="LateEvents">Events applied after their ordering had been passed over (by this node, since it started).</param>
 /// <param name="LastError">The latest failure, if the projection is retrying.</param>
-public sealed record ProjectionStatus(bool Leader, long Offset, long Newest, long LagEvents, double OldestUnappliedAgeMs, long SkippedGaps, long OpenGaps, long LateEvents, string? LastError);
+public sealed record ProjectionStatus(bool Leader, long Offset, long Newest, long LagEvents, double OldestUnappliedAgeMs, string? LastError);

@@ -26,9 +26,7 @@ internal sealed partial class ReadModelProjection(
 {
     private const long LeaderLockKey = 0x46485052_4F4A4543; // "FHPROJEC"
 
-    private ProjectionStatus _status = new(false, 0, 0, 0, 0, 0, 0, 0, null);
-    private long _skippedGaps;
-    private long _lateEvents;
+    private ProjectionStatus _status = new(false, 0, 0, 0, 0, null);
 
     public ProjectionStatus Status => _status;
 
@@ -104,35 +102,16 @@ internal sealed partial class ReadModelProjection(
             }
 
             var batch = await cursor.NextAsync(settings.BatchSize, stoppingToken);
-            // Late events apply at the same offset: whether the offset needs reading back stays as it was.
-            wrote = batch.Kind switch { JournalBatchKind.Events => true, JournalBatchKind.Late => wrote, _ => false };
-            switch (batch.Kind)
+            wrote = batch.Kind == JournalBatchKind.Events;
+            if (wrote)
             {
-                case JournalBatchKind.Events:
-                    await writer.ApplyAsync(ReadModelProjectionName.Value, offset, batch.Through, ReadModelWriter.Projectable(batch.Entries), stoppingToken, retention.KeptFrom(), cache);
-                    offset = batch.Through;
-                    _status = _status with { Offset = offset, LastError = null, OpenGaps = cursor.OpenGaps };
-                    // The lag is what operators watch, so it is measured after every batch, not only once caught up.
-                    await RefreshLagAsync(cursor.LagAsync(offset, stoppingToken), offset, leader: true);
-                    break;
-                case JournalBatchKind.Skip:
-                    LogGapSkipped(offset + 1, batch.Through);
-                    await writer.SkipAsync(ReadModelProjectionName.Value, offset, batch.Through, stoppingToken, cache);
-                    _skippedGaps += batch.Through - offset;
-                    _status = _status with { Offset = batch.Through, SkippedGaps = _skippedGaps, OpenGaps = cursor.OpenGaps };
-                    offset = batch.Through;
-                    break;
-                case JournalBatchKind.Late:
-                    await writer.ApplyLateAsync(ReadModelProjectionName.Value, offset, batch.Entries, stoppingToken, cache);
-                    LogLateApplied(batch.Entries.Count, batch.Entries[0].Ordering, batch.Entries[^1].Ordering);
-                    _lateEvents += batch.Entries.Count;
-                    _status = _status with { OpenGaps = cursor.OpenGaps, LateEvents = _lateEvents };
-                    break;
-                default:
-                    _status = _status with { OpenGaps = cursor.OpenGaps };
-                    await RefreshLagAsync(cursor.LagAsync(offset, stoppingToken), offset, leader: true);
-                    break;
+                await writer.ApplyAsync(ReadModelProjectionName.Value, offset, batch.Through, ReadModelWriter.Projectable(batch.Entries), stoppingToken, retention.KeptFrom(), cache);
+                offset = batch.Through;
+                _status = _status with { Offset = offset, LastError = null };
             }
+
+            // The lag is what operators watch, so it is measured after every batch, not only once caught up.
+            await RefreshLagAsync(cursor.LagAsync(offset, stoppingToken), offset, leader: true);
         }
     }
 
@@ -154,7 +133,6 @@ internal sealed partial class ReadModelProjection(
             Newest = newest,
             LagEvents = Math.Max(0, newest - offset),
             OldestUnappliedAgeMs = age,
-            SkippedGaps = _skippedGaps,
         };
     }
 
@@ -163,10 +141,4 @@ internal sealed partial class ReadModelProjection(
 
     [LoggerMessage(LogLevel.Information, "Read-model projection starts over: {Reason}")]
     private partial void LogOffsetMoved(string reason);
-
-    [LoggerMessage(LogLevel.Information, "Journal orderings {From}..{To} did not appear in time (rolled back, or still committing); passed over and watched")]
-    private partial void LogGapSkipped(long from, long to);
-
-    [LoggerMessage(LogLevel.Information, "Applied {Count} journal events that committed after their orderings were passed over ({From}..{To})")]
-    private partial void LogLateApplied(int count, long from, long to);
 }

@@ -84,8 +84,6 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
     /// (DELETE, not TRUNCATE, so that nobody is locked out meanwhile; the price is dead rows for
     /// vacuum). A projection running meanwhile finds its offset row rewritten and starts over from it
     /// (<see cref="ProjectionOffsetMovedException"/>), forgetting the rows it had in memory.
-    /// Holes in the ordering next to events younger than <paramref name="gapRetention"/> become open
-    /// gaps, as if the projection had passed them (a write may still be committing).
     /// </summary>
     /// <remarks>
     /// Each sensor's row starts from its latest snapshot (<paramref name="source"/>: the engine's
@@ -94,7 +92,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
     /// heartbeat row (if received on or after <paramref name="heartbeatsFrom"/>, the first day
     /// heartbeat retention keeps) and its transition row. A source with a horizon
     /// (<see cref="IRebuildSource.SettleAsync"/>, waiting at most <paramref name="gapRetention"/>
-    /// for writes in flight) is read up to it and the offset set to it, recording no gaps.
+    /// for writes in flight) is read up to it and the offset set to it.
     /// </remarks>
     public async Task<long> RebuildAsync(
         string projection, IRebuildSource source, int batchSize, TimeSpan gapRetention, DateTimeOffset heartbeatsFrom, CancellationToken cancellationToken)
@@ -114,12 +112,6 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var forget = new NpgsqlCommand("DELETE FROM projection_gaps WHERE projection = $1", connection, transaction))
-        {
-            forget.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection });
-            await forget.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         var rebuild = new Replay(heartbeatsFrom);
         await foreach (var chunk in source.ReadSnapshotsAsync(connection, transaction, horizon, batchSize, cancellationToken))
         {
@@ -132,7 +124,6 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
         }
 
         long offset = 0;
-        var recent = DateTimeOffset.UtcNow - gapRetention;
         while (true)
         {
             var entries = await source.ReadAfterAsync(connection, transaction, offset, horizon, batchSize, cancellationToken);
@@ -141,15 +132,7 @@ public sealed partial class ReadModelWriter(NpgsqlDataSource dataSource, IEnumer
                 break;
             }
 
-            foreach (var entry in entries)
-            {
-                if (source.RecordsGaps && entry.Ordering > offset + 1 && entry.WrittenAt > recent)
-                {
-                    await RecordGapsAsync(connection, transaction, projection, offset + 1, entry.Ordering - 1, cancellationToken);
-                }
-
-                offset = entry.Ordering;
-            }
+            offset = entries[^1].Ordering;
 
             _ = await ApplyEventsAsync(connection, transaction, Projectable(entries), rebuild, cache: null, cancellationToken);
         }

@@ -33,16 +33,22 @@ public static class SensorApi
             : TypedResults.Ok(sensor);
     }
 
-    internal static async Task<Results<Ok<SensorPage>, ValidationProblem>> ListAsync(
+    internal static async Task<Results<Ok<SensorPage>, SensorListCsv, ValidationProblem>> ListAsync(
         SensorQueries queries,
         CancellationToken cancellationToken,
         int? limit = null,
         string? after = null,
         string? state = null,
         string? tag = null,
-        string? q = null)
+        string? q = null,
+        string? format = null)
     {
         var errors = new Dictionary<string, string[]>();
+        if (format is not (null or "json" or "csv"))
+        {
+            errors["format"] = ["format must be json or csv."];
+        }
+
         if (state is not null && !SensorFilter.States.Contains(state, StringComparer.Ordinal))
         {
             errors["state"] = [$"state must be one of {string.Join(", ", SensorFilter.States)}."];
@@ -74,6 +80,12 @@ public static class SensorApi
             return TypedResults.ValidationProblem(errors, title: "Bad paging parameters");
         }
 
-        return TypedResults.Ok(await queries.PageAsync(after, limit ?? DefaultPageSize, new SensorFilter(state, tag, q), cancellationToken));
+        var filter = new SensorFilter(state, tag, q);
+        if (format == "csv")
+        {
+            return new SensorListCsv(queries, after, filter); // every match from the cursor on; limit is for pages
+        }
+
+        return TypedResults.Ok(await queries.PageAsync(after, limit ?? DefaultPageSize, filter, cancellationToken));
     }
 }

@@ -34,6 +34,7 @@ internal static class AkkaFleetServiceExtensions
             var liveness = services.GetRequiredService<IOptions<LivenessOptions>>().Value;
             var policy = services.GetRequiredService<FleetPolicy>();
             var clock = services.GetRequiredService<TimeProvider>();
+            var deadlines = services.GetService<SensorDeadlineScheduler>()?.Scheduler;
             // A writer new at every start: the journal writes only under shard leases this incarnation holds.
             var fence = new JournalFence(JournalFence.NewWriter(), FleetEngineOptions.SystemName, AkkaClusterConfiguration.SensorTypeName, options.Shards);
             // A database outage is one line when it starts and one when it ends, not a stack trace per shard and retry.
@@ -50,7 +51,7 @@ internal static class AkkaFleetServiceExtensions
                 .WithClustering(new AkkaClusterOptions { SeedNodes = options.SeedNodes.Count > 0 ? [.. options.SeedNodes] : null })
                 .WithShardRegion<SensorRegion>(
                     AkkaClusterConfiguration.SensorTypeName,
-                    sensorId => SensorActor.Props(sensorId, policy, liveness.AutoRegister, liveness.SnapshotEvery, clock),
+                    sensorId => SensorActor.Props(sensorId, policy, liveness.AutoRegister, liveness.SnapshotEvery, clock, deadlines),
                     new SensorMessageExtractor(options.Shards),
                     new ShardOptions
                     {

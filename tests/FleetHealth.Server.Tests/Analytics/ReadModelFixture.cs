@@ -6,11 +6,11 @@ namespace FleetHealth.Server.Tests.Analytics;
 internal static class ReadModel
 {
     public static async Task SensorAsync(NpgsqlDataSource db, string id, string status, DateTimeOffset? firstSeen, DateTimeOffset? lastSeen,
-        string[]? tags = null, DateTimeOffset? retiredAt = null, DateTimeOffset? registeredAt = null)
+        string[]? tags = null, DateTimeOffset? retiredAt = null, DateTimeOffset? registeredAt = null, DateTimeOffset? statusSince = null)
     {
         await using var command = db.CreateCommand("""
-            INSERT INTO sensors (sensor_id, first_seen, last_seen, heartbeat_count, status, tags, retired_at, registered_at)
-            VALUES ($1, $2, $3, 0, $4, $5, $6, $7)
+            INSERT INTO sensors (sensor_id, first_seen, last_seen, heartbeat_count, status, tags, retired_at, registered_at, status_since)
+            VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8)
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)firstSeen ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
@@ -19,6 +19,8 @@ internal static class ReadModel
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = tags ?? [] });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)retiredAt ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)(registeredAt ?? firstSeen) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        // As the projection does: the time of the last transition (a retirement, or by default the last heartbeat's).
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)(statusSince ?? retiredAt ?? lastSeen ?? registeredAt ?? firstSeen) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         await command.ExecuteNonQueryAsync();
     }
 

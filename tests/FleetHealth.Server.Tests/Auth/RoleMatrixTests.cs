@@ -46,6 +46,20 @@ public sealed class RoleMatrixTests(FleetHealthFactory factory) : IClassFixture<
         { "GET", "/api/v1/ingest-keys", null, OperatorRoles.Admin },
         { "POST", "/api/v1/ingest-keys", "{}", OperatorRoles.Admin },
         { "POST", "/api/v1/ingest-keys/0123456789ab/revoke", null, OperatorRoles.Admin },
+        { "GET", "/api/v1/notifications/channels", null, OperatorRoles.Admin },
+        { "POST", "/api/v1/notifications/channels", "{}", OperatorRoles.Admin },
+        { "GET", "/api/v1/notifications/channels/987654", null, OperatorRoles.Admin },
+        { "PATCH", "/api/v1/notifications/channels/987654", "{}", OperatorRoles.Admin },
+        { "DELETE", "/api/v1/notifications/channels/987654", null, OperatorRoles.Admin },
+        { "POST", "/api/v1/notifications/channels/987654/test", null, OperatorRoles.Admin },
+        { "GET", "/api/v1/notifications/rules", null, OperatorRoles.Operator },
+        { "POST", "/api/v1/notifications/rules", "{}", OperatorRoles.Operator },
+        { "PUT", "/api/v1/notifications/rules/987654", "{}", OperatorRoles.Operator },
+        { "DELETE", "/api/v1/notifications/rules/987654", null, OperatorRoles.Operator },
+        { "GET", "/api/v1/notifications/silences", null, OperatorRoles.Operator },
+        { "POST", "/api/v1/notifications/silences", "{}", OperatorRoles.Operator },
+        { "POST", "/api/v1/notifications/silences/987654/end", null, OperatorRoles.Operator },
+        { "GET", "/api/v1/notifications/deliveries", null, OperatorRoles.Operator },
     };
 
     [Theory]

@@ -1,3 +1,5 @@
+using Akka.Configuration;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.TestKit;
 using FleetHealth.Fleet;
@@ -8,7 +10,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using AkkaSystem = Akka.Actor.ActorSystem;
 
 namespace FleetHealth.Server.Tests.Hosting;
 
@@ -20,9 +21,12 @@ namespace FleetHealth.Server.Tests.Hosting;
 /// Migrator over fewer migrations, to run the server as an earlier release's schema had it).
 /// </summary>
 /// <remarks>
-/// The actor system's scheduler is Akka's <see cref="TestScheduler"/> (set through the server's <c>Akka</c> settings),
-/// advanced with the clock by the same amounts and otherwise pumped in real time
-/// (<see cref="PumpedTestScheduler"/>); "quiescent" is then the barrier of <see cref="ResidentSensors"/>.
+/// Only the sensors' deadline timers are virtual: they run on a <see cref="TestScheduler"/> of their
+/// own (<see cref="SensorDeadlineScheduler"/>), moved with the clock by the same amounts and by
+/// nothing else. The actor system keeps its real scheduler, so the read journal's polling, the
+/// cluster, sharding, leases and asks run on real time whatever the test does with the clock (a
+/// scheduler pumped to follow real time let the read journal fall behind under load). "Quiescent"
+/// is the barrier of <see cref="ResidentSensors"/>.
 /// </remarks>
 public sealed class VirtualClockServer(
     string connectionString,
@@ -32,7 +36,7 @@ public sealed class VirtualClockServer(
     : ServerFactory
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(60);
-    private PumpedTestScheduler _scheduler = null!;
+    private readonly TestScheduler _deadlines = new(ConfigurationFactory.Empty, NoLogger.Instance);
 
     public VirtualClock Clock => clock;
 
@@ -44,9 +48,6 @@ public sealed class VirtualClockServer(
     /// </summary>
     public async Task<VirtualClockServer> StartAsync()
     {
-        // The host has started by now without a tick (a lone node joins itself at once); from here the pump keeps time.
-        _scheduler = new PumpedTestScheduler(Assert.IsType<TestScheduler>(Services.GetRequiredService<AkkaSystem>().Scheduler));
-
         using (var anonymous = CreateClient())
         {
             await Eventually.Until(async () => (await anonymous.GetAsync("/readyz")).IsSuccessStatusCode, ready => ready, TimeSpan.FromSeconds(30), "the server becomes ready");
@@ -61,27 +62,21 @@ public sealed class VirtualClockServer(
     /// <summary>Lets the actors finish, moves virtual time (firing the timers due), and lets them finish again.</summary>
     public async Task AdvanceToAsync(DateTimeOffset until)
     {
-        using (await _scheduler.HoldAsync())
-        {
-            await SensorsHandledAllAsync();
-            // The clock first: a sensor reads "now" from it when its timer message arrives.
-            var by = AdvanceClockTo(until);
-            _scheduler.Advance(by);
-            await SensorsHandledAllAsync();
-        }
+        await SensorsHandledAllAsync();
+        // The clock first: a sensor reads "now" from it when its timer message arrives.
+        var by = AdvanceClockTo(until);
+        _deadlines.Advance(by);
+        await SensorsHandledAllAsync();
+        // A timer armed while the advance ran (a sensor the deadline keeper woke) may have missed it: due now, it fires now.
+        _deadlines.Advance(TimeSpan.Zero);
+        await SensorsHandledAllAsync();
     }
 
     /// <summary>
     /// Waits until the sensors have handled everything sent to them: every sensor in memory has
     /// answered a barrier (<see cref="ResidentSensors"/>).
     /// </summary>
-    public async Task QuiesceAsync()
-    {
-        using (await _scheduler.HoldAsync())
-        {
-            await SensorsHandledAllAsync();
-        }
-    }
+    public Task QuiesceAsync() => SensorsHandledAllAsync();
 
     /// <summary>Waits until the projection has applied every journal event (the engine's journal).</summary>
     public async Task CaughtUpAsync(NpgsqlDataSource db)
@@ -94,26 +89,12 @@ public sealed class VirtualClockServer(
             "the projection catches up with the journal");
     }
 
-    /// <summary>Stops the server; the scheduler is pumped until the actor system has terminated (its shutdown runs on timers).</summary>
-    public override async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await base.DisposeAsync();
-        }
-        finally
-        {
-            _scheduler?.Dispose(); // null when the host never started
-        }
-    }
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:ConnectionString", connectionString);
         // Sessions run on the fleet's clock, which these tests move by days at a time.
         builder.UseSetting("Auth:SessionIdleMinutes", (60 * 24 * 30).ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Auth:SessionMaxHours", (24 * 365).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Akka:Scheduler:Implementation", $"{typeof(TestScheduler).FullName}, {typeof(TestScheduler).Assembly.GetName().Name}");
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -124,6 +105,7 @@ public sealed class VirtualClockServer(
         builder.ConfigureTestServices(registrations =>
         {
             registrations.AddSingleton<TimeProvider>(clock);
+            registrations.AddSingleton(new SensorDeadlineScheduler(_deadlines));
             services?.Invoke(registrations);
         });
     }

@@ -9,17 +9,27 @@ internal sealed class AnalyticsTruth(GeneratedFleet fleet, IReadOnlyDictionary<s
 
     private IEnumerable<SensorPlan> Heard => fleet.Sensors.Where(s => s.Beats.Count > 0);
 
-    /// <summary>silent_share: (tag or null, sensors, silent) for non-retired sensors silent over 10 minutes at as-of.</summary>
+    /// <summary>
+    /// silent_share as of <paramref name="asOf"/>: (tag or null, sensors, silent) for sensors known then (provisioned at
+    /// T0, or auto-registered by their first beat) and not retired then, silent when their last beat by then (or their
+    /// registration) is over 10 minutes old.
+    /// </summary>
     public List<(string? Tag, int Sensors, int Silent)> SilentShare(DateTimeOffset asOf)
     {
-        var watched = fleet.Sensors.Where(s => s.RetiredAt is null || s.RetiredAt > asOf)
-            .Select(s => (s.Tags, Silent: (s.Beats.Count > 0 ? s.Beats[^1].At : GeneratedFleet.T0) < asOf - TimeSpan.FromMinutes(10)))
+        var watched = fleet.Sensors.Where(s => KnownAt(s, asOf) && (s.RetiredAt is null || s.RetiredAt > asOf))
+            .Select(s => (s.Tags, Silent: (LastBeatBy(s, asOf) ?? GeneratedFleet.T0) < asOf - TimeSpan.FromMinutes(10)))
             .ToList();
         var rows = new List<(string?, int, int)> { (null, watched.Count, watched.Count(w => w.Silent)) };
         rows.AddRange(watched.SelectMany(w => w.Tags.Select(t => (Tag: t, w.Silent))).GroupBy(x => x.Tag)
             .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => ((string?)g.Key, g.Count(), g.Count(x => x.Silent))));
         return rows;
     }
+
+    /// <summary>Whether <paramref name="sensor"/> was known at <paramref name="asOf"/>.</summary>
+    public static bool KnownAt(SensorPlan sensor, DateTimeOffset asOf) => sensor.Provisioned || (sensor.Beats.Count > 0 && sensor.Beats[0].At <= asOf);
+
+    /// <summary>The last beat received at or before <paramref name="asOf"/>.</summary>
+    public static DateTimeOffset? LastBeatBy(SensorPlan sensor, DateTimeOffset asOf) => sensor.Beats.LastOrDefault(b => b.At <= asOf)?.At;
 
     /// <summary>intervals: per scope, the seconds between consecutive beats whose later beat is in the window.</summary>
     public Dictionary<(string Scope, string? Key), List<double>> Intervals(DateTimeOffset since, DateTimeOffset until)
@@ -50,12 +60,7 @@ internal sealed class AnalyticsTruth(GeneratedFleet fleet, IReadOnlyDictionary<s
     /// <summary>lifespan: the Kaplan–Meier curve (days, at risk, ended, survival) and the naive mean of ended lives.</summary>
     public (List<(double Days, int AtRisk, int Ended, double Survival)> Curve, double? NaiveMean, int Sensors) Lifespan(DateTimeOffset asOf)
     {
-        var lives = Heard.Select(s =>
-        {
-            var status = transitions[s.Id].LastOrDefault(t => t.At <= asOf)?.To;
-            var end = status == "dead" ? s.Beats[^1].At : status == "retired" ? s.RetiredAt!.Value : asOf;
-            return (Days: (end - s.Beats[0].At).TotalDays, Ended: status is "dead" or "retired");
-        }).ToList();
+        var lives = Lives(asOf);
         var survival = 1.0;
         var curve = new List<(double, int, int, double)>();
         foreach (var group in lives.GroupBy(l => Math.Round(l.Days, 9)).OrderBy(g => g.Key))
@@ -74,6 +79,29 @@ internal sealed class AnalyticsTruth(GeneratedFleet fleet, IReadOnlyDictionary<s
         var endedLives = lives.Where(l => l.Ended).ToList();
         return (curve, endedLives.Count == 0 ? null : endedLives.Average(l => l.Days), lives.Count);
     }
+
+    /// <summary>The restricted mean (area under the curve) to the horizon: a year, or the longest observed life if shorter.</summary>
+    public (double Horizon, double Mean) RestrictedMean(DateTimeOffset asOf)
+    {
+        var horizon = Math.Min(365, Lives(asOf).Max(l => l.Days));
+        var (curve, _, _) = Lifespan(asOf);
+        double area = 0, from = 0, survival = 1;
+        foreach (var point in curve.Where(c => c.Days <= horizon))
+        {
+            area += survival * (point.Days - from);
+            (from, survival) = (point.Days, point.Survival);
+        }
+
+        return (horizon, area + (survival * (horizon - from)));
+    }
+
+    private List<(double Days, bool Ended)> Lives(DateTimeOffset asOf) =>
+        [.. Heard.Where(s => s.Beats[0].At <= asOf).Select(s =>
+        {
+            var status = transitions[s.Id].LastOrDefault(t => t.At <= asOf)?.To;
+            var end = status == "dead" ? LastBeatBy(s, asOf)!.Value : status == "retired" ? s.RetiredAt!.Value : asOf;
+            return (Days: (end - s.Beats[0].At).TotalDays, Ended: status is "dead" or "retired");
+        })];
 
     /// <summary>availability: (healthy seconds, observed seconds) per sensor over the window, for sensors observed in it.</summary>
     public Dictionary<string, (double Healthy, double Observed)> Availability(DateTimeOffset since, DateTimeOffset until)
@@ -103,14 +131,17 @@ internal sealed class AnalyticsTruth(GeneratedFleet fleet, IReadOnlyDictionary<s
         return result;
     }
 
-    /// <summary>downtime_episodes: (sensor, start, end or null) of runs in fault/late/stale/dead that overlap the window.</summary>
-    public List<(string SensorId, DateTimeOffset Start, DateTimeOffset? End)> Episodes(DateTimeOffset since, DateTimeOffset until)
+    /// <summary>
+    /// downtime_episodes: (sensor, start, end or null) of runs in fault/late/stale/dead that overlap the window, as
+    /// known at <paramref name="asOf"/> (default: everything).
+    /// </summary>
+    public List<(string SensorId, DateTimeOffset Start, DateTimeOffset? End)> Episodes(DateTimeOffset since, DateTimeOffset until, DateTimeOffset? asOf = null)
     {
         var result = new List<(string, DateTimeOffset, DateTimeOffset?)>();
         foreach (var (id, changes) in transitions.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             DateTimeOffset? open = null;
-            foreach (var change in changes)
+            foreach (var change in changes.Where(c => asOf is null || c.At <= asOf))
             {
                 if (Down.Contains(change.To) && open is null)
                 {

@@ -56,6 +56,105 @@ public sealed class TruthThroughServerTests(DrivenFleet driven) : IClassFixture<
         await AssertQueriesAsync(server.Client, _fleet, truth);
     }
 
+    [Fact]
+    public async Task Every_query_that_takes_asOf_answers_as_of_that_moment_from_the_stored_history()
+    {
+        var server = driven.Server;
+        await server.CaughtUpAsync(_db.DataSource);
+        var truth = new AnalyticsTruth(_fleet, Transitions);
+        var t0 = GeneratedFleet.T0;
+        var ten = TimeSpan.FromMinutes(10);
+        var inAGap = _fleet.Sensors.SelectMany(s => s.Beats.Zip(s.Beats.Skip(1))).Where(p => p.Item2.At - p.Item1.At > ten + TimeSpan.FromMinutes(1.5))
+            .Select(p => p.Item1.At + ten + TimeSpan.FromSeconds(77)).Order().First();
+        DateTimeOffset[] moments = [t0.AddSeconds(210), t0.AddMinutes(25), t0.AddMinutes(61), t0.AddSeconds((97 * 60) + 13), inAGap, t0.AddMinutes(150), _fleet.End.AddMinutes(-2)];
+
+        // The moments test history, not today's rows: at some of them a sensor was not yet known, one was silent
+        // but has been heard since, and fewer lives had ended than have now.
+        Assert.Contains(moments, m => _fleet.Sensors.Any(s => !AnalyticsTruth.KnownAt(s, m)));
+        Assert.Contains(moments, m => _fleet.Sensors.Any(s => AnalyticsTruth.KnownAt(s, m) && (AnalyticsTruth.LastBeatBy(s, m) ?? t0) < m - ten && s.Beats.Any(b => b.At > m)));
+        var endedNow = truth.Lifespan(_fleet.End).Curve.Sum(c => c.Ended);
+        Assert.Contains(moments, m => truth.Lifespan(m).Curve.Sum(c => c.Ended) is var ended && ended > 0 && ended < endedNow);
+
+        foreach (var asOf in moments)
+        {
+            var at = $"asOf={Iso(asOf)}";
+            var silent = await RunAsync(server.Client, "silent_share", at);
+            Assert.Equal(truth.SilentShare(asOf), silent.Select(r => (r.S("tag"), (int)r.D("sensors"), (int)r.D("silent"))));
+
+            await AssertLifespanAsync(server.Client, truth, asOf);
+
+            var since = asOf.AddDays(-1);
+            var episodes = await RunAsync(server.Client, "downtime_episodes", at);
+            Assert.Equal(
+                truth.Episodes(since, asOf, asOf).Select(e => (e.SensorId, e.Start, e.End, ((e.End ?? asOf) - e.Start).TotalSeconds)),
+                episodes.Select(r => (r.S("sensor_id")!, Time(r.S("started_at")!), r.S("ended_at") is { } end ? Time(end) : (DateTimeOffset?)null, r.D("length_seconds"))));
+
+            var availability = await RunAsync(server.Client, "availability", $"{at}&since={Iso(t0)}");
+            var availabilityTruth = truth.Availability(t0, asOf);
+            Assert.Equal(availabilityTruth.Keys.Order(StringComparer.Ordinal), availability.Select(r => r.S("sensor_id")!).Order(StringComparer.Ordinal));
+            Assert.All(availability, row => Assert.Equal(availabilityTruth[row.S("sensor_id")!].Healthy, row.D("healthy_seconds"), 3));
+        }
+    }
+
+    [Fact]
+    public async Task An_asOf_outside_the_retained_history_or_in_the_future_is_refused_with_the_allowed_range()
+    {
+        var client = driven.Server.Client;
+        var keptFrom = driven.Server.Services.GetRequiredService<HeartbeatRetention>().KeptFrom();
+        var oldest = keptFrom + TimeSpan.FromMinutes(10);
+
+        foreach (var asOf in new[] { _fleet.End.AddMinutes(1), oldest.AddSeconds(-1), new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero) })
+        {
+            foreach (var name in new[] { "silent_share", "lifespan", "downtime_episodes", "availability" })
+            {
+                using var response = await client.GetAsync($"/api/v1/analytics/{name}?asOf={Iso(asOf)}");
+                var message = await Api.ApiAssertions.AssertFieldErrorAsync(response, "asOf");
+                Assert.Contains(oldest.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), message, StringComparison.Ordinal);
+                Assert.Contains(_fleet.End.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture), message, StringComparison.Ordinal);
+            }
+        }
+
+        using (var beyond = await client.GetAsync($"/api/v1/analytics/flapping?asOf={Iso(_fleet.End.AddHours(-1))}&until={Iso(_fleet.End)}"))
+        {
+            await Api.ApiAssertions.AssertFieldErrorAsync(beyond, "until");
+        }
+
+        // The edges themselves answer: the oldest moment (before this fleet existed: nobody), and now.
+        var first = await RunAsync(client, "silent_share", $"asOf={Iso(oldest)}");
+        Assert.Equal(0, first.Single(r => r.S("tag") is null).D("sensors"));
+        var now = await RunAsync(client, "silent_share", $"asOf={Iso(_fleet.End)}");
+        Assert.Equal(new AnalyticsTruth(_fleet, Transitions).SilentShare(_fleet.End), now.Select(r => (r.S("tag"), (int)r.D("sensors"), (int)r.D("silent"))));
+    }
+
+    private static async Task AssertLifespanAsync(HttpClient client, AnalyticsTruth truth, DateTimeOffset asOf)
+    {
+        var rows = (await RunAsync(client, "lifespan", $"asOf={Iso(asOf)}")).Where(r => r.S("tag") is null).ToList();
+        var (curve, naiveMean, sensors) = truth.Lifespan(asOf);
+        Assert.Equal(sensors, (int)rows[0].D("sensors"));
+        Assert.Equal(curve.Sum(c => c.Ended), (int)rows[0].D("ended_lives"));
+        if (curve.Count == 0)
+        {
+            Assert.Null(Assert.Single(rows)["days"]);
+            return;
+        }
+
+        Assert.Equal(curve.Count, rows.Count);
+        for (var i = 0; i < curve.Count; i++)
+        {
+            Assert.Equal(curve[i].Days, rows[i].D("days"), 6);
+            Assert.Equal((curve[i].AtRisk, curve[i].Ended), ((int)rows[i].D("at_risk"), (int)rows[i].D("ended")));
+            Assert.Equal(curve[i].Survival, rows[i].D("survival"), 9);
+        }
+
+        Assert.Equal(naiveMean!.Value, rows[0].D("naive_mean_days"), 6);
+        var (horizon, mean) = truth.RestrictedMean(asOf);
+        Assert.Equal(horizon, rows[0].D("horizon_days"), 6);
+        Assert.Equal(mean, rows[0].D("restricted_mean_days"), 6);
+        Assert.InRange(mean, rows[0].D("restricted_mean_low_days"), rows[0].D("restricted_mean_high_days"));
+    }
+
+    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
     private static IEnumerable<string> Ordered(IEnumerable<Transition> transitions) =>
         transitions.OrderBy(t => t.SensorId, StringComparer.Ordinal).ThenBy(t => t.At).Select(Describe);
 
@@ -83,19 +182,7 @@ public sealed class TruthThroughServerTests(DrivenFleet driven) : IClassFixture<
             Assert.Equal(p95, row.D("p95_seconds"), 6);
         }
 
-        var lifespan = await RunAsync(client, "lifespan", $"asOf={Iso(asOf)}");
-        var (curve, naiveMean, sensors) = truth.Lifespan(asOf);
-        Assert.NotEmpty(curve);
-        Assert.Equal(curve.Count, lifespan.Count);
-        for (var i = 0; i < curve.Count; i++)
-        {
-            Assert.Equal(curve[i].Days, lifespan[i].D("days"), 6);
-            Assert.Equal((curve[i].AtRisk, curve[i].Ended), ((int)lifespan[i].D("at_risk"), (int)lifespan[i].D("ended")));
-            Assert.Equal(curve[i].Survival, lifespan[i].D("survival"), 9);
-        }
-
-        Assert.Equal(naiveMean!.Value, lifespan[0].D("naive_mean_days"), 6);
-        Assert.Equal(sensors, (int)lifespan[0].D("sensors"));
+        await AssertLifespanAsync(client, truth, asOf);
 
         var availability = await RunAsync(client, "availability", window);
         var availabilityTruth = truth.Availability(since, until);

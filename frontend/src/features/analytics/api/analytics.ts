@@ -13,7 +13,9 @@ export async function fetchQuery(apiBase: string, name: string, signal?: AbortSi
 
 /** Kaplan–Meier steps from the lifespan rows, starting at (0, 1). */
 export function survivalCurve(rows: Row[]): { x: number; y: number }[] {
+  // The fleet's curve: per-tag rows carry their tag.
   const points = rows
+    .filter((r) => r.tag === undefined || r.tag === null)
     .map((r) => ({ x: num(r.days), y: num(r.survival) }))
     .filter((p): p is { x: number; y: number } => p.x !== null && p.y !== null)
     .sort((a, b) => a.x - b.x);

@@ -36,6 +36,7 @@ export function AnalyticsPage({ apiBase, onOpen }: { apiBase: string; onOpen: (i
       <div className="tiles">
         <div className="tile wide"><div className="value">{percent(num(silent?.silent_share))}</div><div className="name">silent &gt; 10 min</div></div>
         <div className="tile wide"><div className="value">{num(lifespan[0]?.median_days) == null ? 'not reached' : `${number(num(lifespan[0]?.median_days), 1)} d`}</div><div className="name">median lifespan</div></div>
+        <div className="tile wide" data-testid="restricted-mean"><div className="value">{num(lifespan[0]?.restricted_mean_days) == null ? '—' : `${number(num(lifespan[0]?.restricted_mean_days), 1)} d (${number(num(lifespan[0]?.restricted_mean_low_days), 1)}–${number(num(lifespan[0]?.restricted_mean_high_days), 1)})`}</div><div className="name">average lifespan to {number(num(lifespan[0]?.horizon_days), 0)} d (restricted mean, 95% interval)</div></div>
         <div className="tile wide"><div className="value">{fleetIntervals ? `${duration(num(fleetIntervals.mean_seconds) ?? NaN)} / ${duration(num(fleetIntervals.median_seconds) ?? NaN)} / ${duration(num(fleetIntervals.p95_seconds) ?? NaN)}` : '—'}</div><div className="name">interval mean / median / p95 (24 h)</div></div>
         <div className="tile wide"><div className="value">{percent(num(lost?.lost_rate), 2)}</div><div className="name">lost beats (24 h)</div></div>
         <div className="tile wide"><div className="value">{number(episodes.length)}</div><div className="name">downtime episodes (24 h)</div></div>

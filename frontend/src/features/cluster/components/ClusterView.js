@@ -1,0 +1,12 @@
+import { jsx as _jsx, jsxs as _jsxs } from "react/jsx-runtime";
+import { number, percent } from '@/ui/format';
+import { describeState, membersByShare, shardsInUse, stateLabel, stateTone, unownedShards, } from '../api/cluster';
+/**
+ * The Akka.NET cluster's members with their status, roles and shard counts. The shards counted are
+ * those in use: Akka starts a shard when one of its sensors is first asked for.
+ */
+export function ClusterView({ status }) {
+    const unowned = unownedShards(status);
+    const serving = status.members.filter((m) => stateTone(m.state) === 'ok').length;
+    return (_jsxs("section", { "aria-label": "Cluster", "data-testid": "cluster", children: [_jsx("h2", { children: "Cluster" }), _jsxs("p", { children: [number(serving), " of ", number(status.members.length), " nodes up,", ' ', _jsxs("span", { "data-testid": "cluster-in-use", children: [number(shardsInUse(status)), " shards in use (at most ", number(status.shards), ")"] }), unowned > 0 && (_jsxs("span", { className: "warning", "data-testid": "cluster-unowned", children: [' ', "\u2014 ", number(unowned), " on unreachable or downed nodes: they answer 503 until they move"] })), status.lastError && _jsxs("span", { className: "warning", "data-testid": "cluster-error", children: [" \u2014 ", status.lastError] })] }), _jsxs("table", { children: [_jsx("thead", { children: _jsxs("tr", { children: [_jsx("th", { children: "Node" }), _jsx("th", { children: "State" }), _jsx("th", { children: "Shards" }), _jsx("th", { children: "Share" }), _jsx("th", { children: "Address" }), _jsx("th", { children: "Roles" })] }) }), _jsx("tbody", { children: membersByShare(status).map((m) => (_jsxs("tr", { "data-node": m.nodeId, children: [_jsxs("td", { children: [m.nodeId, m.self && ' (this node)'] }), _jsx("td", { children: _jsx("span", { className: `member-state tone-${stateTone(m.state)}`, "data-testid": "cluster-state", title: describeState(m.state), children: stateLabel(m.state) }) }), _jsx("td", { "data-testid": "cluster-shards", children: number(m.shards) }), _jsxs("td", { children: [_jsx("meter", { min: 0, max: 1, value: m.share, title: percent(m.share) }), " ", percent(m.share, 0)] }), _jsx("td", { children: _jsx("code", { children: m.address }) }), _jsx("td", { "data-testid": "cluster-roles", children: m.roles.length > 0 ? m.roles.join(', ') : _jsx("span", { className: "muted", children: "none" }) })] }, m.address))) })] })] }));
+}
