@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 namespace FleetHealth.Server.Notifications;
 
-/// <summary>The <c>notification_channels</c> table (migration 0019).</summary>
+/// <summary>The <c>notification_channels</c> table (migration 0018).</summary>
 internal sealed class ChannelStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     private const string Columns = "id, name, kind, config, secret, created_at, created_by, updated_at";

@@ -27,7 +27,7 @@ public sealed record DeliveryView(
 public sealed record DeliveryList(IReadOnlyList<DeliveryView> Items);
 
 /// <summary>
-/// <c>notification_deliveries</c> (migration 0019). A node claims due deliveries with
+/// <c>notification_deliveries</c> (migration 0018). A node claims due deliveries with
 /// <c>FOR UPDATE SKIP LOCKED</c> and a lease (<c>claimed_until</c>): two nodes never claim the same
 /// one, and one claimed by a node that died is claimed again once its lease has passed.
 /// </summary>

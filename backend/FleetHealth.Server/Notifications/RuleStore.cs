@@ -3,7 +3,7 @@ using NpgsqlTypes;
 
 namespace FleetHealth.Server.Notifications;
 
-/// <summary>The <c>notification_rules</c> and <c>notification_rule_channels</c> tables (migration 0019).</summary>
+/// <summary>The <c>notification_rules</c> and <c>notification_rule_channels</c> tables (migration 0018).</summary>
 internal sealed class RuleStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     private const string Select = """

@@ -3,7 +3,7 @@ using NpgsqlTypes;
 
 namespace FleetHealth.Server.Notifications;
 
-/// <summary>The <c>notification_silences</c> table (migration 0019); the outbox consults it as transitions are projected.</summary>
+/// <summary>The <c>notification_silences</c> table (migration 0018); the outbox consults it as transitions are projected.</summary>
 internal sealed class SilenceStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     private const string Columns = "id, tag, sensor_id, starts_at, ends_at, comment, created_at, created_by";
