@@ -62,7 +62,7 @@ internal static class NotificationBenchmark
         var store = new DeliveryStore(dataSource);
         var deliveries = new DeliveryService(new ChannelSender(http, new EmailSender(guard, options), clock), store, options, clock);
         var readiness = new DatabaseReadiness();
-        var grouper = new AlertGrouper(dataSource, new AlertComposer(options), readiness, options, clock, NullLogger<AlertGrouper>.Instance);
+        var grouper = new AlertGrouper(dataSource, new AlertComposer(options), readiness, new StorageOutageLog(NullLogger.Instance, clock), options, clock, NullLogger<AlertGrouper>.Instance);
         var outbox = new NotificationOutbox(options, clock);
         var channel = await new ChannelStore(dataSource, clock).CreateAsync("bench", "webhook", new ChannelConfig($"http://127.0.0.1:{port}/hook", null, null, null, null, null, null), "bench-secret", "bench", CancellationToken.None);
         var rules = new RuleStore(dataSource, clock);

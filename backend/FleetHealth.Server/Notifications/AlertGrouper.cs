@@ -16,6 +16,7 @@ internal sealed partial class AlertGrouper(
     NpgsqlDataSource dataSource,
     AlertComposer composer,
     DatabaseReadiness readiness,
+    StorageOutageLog outages,
     IOptions<NotificationOptions> options,
     TimeProvider clock,
     ILogger<AlertGrouper> logger) : BackgroundService
@@ -33,10 +34,15 @@ internal sealed partial class AlertGrouper(
             try
             {
                 more = await RunOnceAsync(stoppingToken);
+                outages.Succeeded();
             }
             catch (NpgsqlException e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogFailed(e);
+                // An outage is logged once by the outage log, with counts; anything else here.
+                if (!outages.Failed("alert grouping rounds failed", e))
+                {
+                    LogFailed(e);
+                }
             }
 
             if (!more)

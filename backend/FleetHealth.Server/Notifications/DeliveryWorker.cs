@@ -1,3 +1,4 @@
+using FleetHealth.Server.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -10,7 +11,13 @@ namespace FleetHealth.Server.Notifications;
 /// node polls after the lease: at least once, the idempotency key telling receivers it is a repeat.
 /// </summary>
 internal sealed partial class DeliveryWorker(
-    DeliveryStore store, DeliveryService deliveries, IOptions<NotificationOptions> options, TimeProvider clock, ILogger<DeliveryWorker> logger) : BackgroundService
+    DeliveryStore store,
+    DeliveryService deliveries,
+    DatabaseReadiness readiness,
+    StorageOutageLog outages,
+    IOptions<NotificationOptions> options,
+    TimeProvider clock,
+    ILogger<DeliveryWorker> logger) : BackgroundService
 {
     /// <summary>Who holds a claim: this process, and a random part so two workers in one process (tests) differ.</summary>
     private readonly string _node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -19,6 +26,8 @@ internal sealed partial class DeliveryWorker(
     {
         var settings = options.Value;
         var lease = TimeSpan.FromTicks(settings.Timeout.Ticks * settings.TriesPerRound) + TimeSpan.FromMilliseconds(settings.RetryDelayMilliseconds * Math.Pow(2, settings.TriesPerRound)) + TimeSpan.FromSeconds(30);
+        // Its tables exist once the migrations ran.
+        await readiness.Migrated.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
@@ -27,10 +36,15 @@ internal sealed partial class DeliveryWorker(
                 var batch = await store.ClaimAsync(clock.GetUtcNow(), lease, _node, settings.DeliveryBatch, stoppingToken);
                 claimed = batch.Count;
                 await Task.WhenAll(batch.Select(d => DeliverAsync(d, stoppingToken)));
+                outages.Succeeded();
             }
             catch (NpgsqlException e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogFailed(e);
+                // An outage is logged once by the outage log, with counts; anything else here.
+                if (!outages.Failed("notification delivery rounds failed", e))
+                {
+                    LogFailed(e);
+                }
             }
 
             if (claimed == 0)
