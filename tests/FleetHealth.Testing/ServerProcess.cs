@@ -69,8 +69,9 @@ public sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = bin,
         };
         start.Environment["Database__ConnectionString"] = connectionString;
-        // Servers of one database form a cluster; they need one secret to forward to each other.
-        start.Environment["Cluster__Secret"] = "fleethealth-test-cluster";
+        // Akka.Remote's port, chosen here rather than by the OS at bind time: an ephemeral port the
+        // OS hands Akka can be the HTTP port just probed and released, and then Kestrel cannot bind.
+        start.Environment["Fleet__Port"] = OtherFreePort(chosenPort).ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -259,6 +260,20 @@ public sealed class ServerProcess : IAsyncDisposable
     public static string Field(string output, string name) =>
         output.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith(name + ": ", StringComparison.Ordinal))?[(name.Length + 2)..]
         ?? throw new InvalidOperationException($"No '{name}:' line in:\n{output}");
+
+    private static int OtherFreePort(int taken)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = FreePort.Next();
+            if (port != taken)
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException($"No free port other than {taken}.");
+    }
 
     /// <summary>SIGKILL: no shutdown code runs, as when a node crashes.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
