@@ -121,9 +121,11 @@ public sealed class AkkaFeedProjectionTests(MigratedDatabase db) : IClassFixture
             await backlog.ReachedAsync(await JournalHeadAsync(), "the earlier tests' events are applied first");
         }
 
+        // 2,000 events in batches of five: enough batches that the status is seen behind even on an
+        // idle machine (400 went by between two samples once).
         await Task.WhenAll(Enumerable.Range(0, 20).Select(async s =>
         {
-            for (var i = 0; i < 20; i++)
+            for (var i = 0; i < 100; i++)
             {
                 await akka.WriteAsync($"backlog-{s}", Beat(i));
             }
