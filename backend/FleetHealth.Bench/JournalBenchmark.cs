@@ -56,7 +56,9 @@ internal static class JournalBenchmark
             .WithFallback(AkkaJournalConfiguration.ToConfig(database.ConnectionString, options, fence));
         using var system = ActorSystem.Create("bench-journal", config);
 
-        var journal = await JournalEventsPerSecondAsync(system, actors, eventsPerActor);
+        var (journal, recoveryNew) = await JournalEventsPerSecondAsync(system, actors, eventsPerActor);
+        var recoveryReplay = await RecoveriesPerSecondAsync(system, actors, eventsPerActor);
+        var recoveryNewNoSnapshot = await NewRecoveriesWithoutSnapshotReadPerSecondAsync(system, actors);
         var (p50, p99) = await DeliveryDelayAsync(system, database);
         await system.Terminate();
         var copy = await CopyRowsPerSecondAsync(database, actors, eventsPerActor);
@@ -66,21 +68,30 @@ internal static class JournalBenchmark
         Print("journal_events_per_s", journal);
         Print("copy_rows_per_s", copy);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"journal_vs_copy: {journal / copy:0.00}"));
+        Print("recovery_new_per_s", recoveryNew);
+        Print("recovery_replay_per_s", recoveryReplay);
+        Print("recovery_new_without_snapshot_read_per_s", recoveryNewNoSnapshot);
         Print("read_journal_delivery_p50_ms", p50);
         Print("read_journal_delivery_p99_ms", p99);
         return 0;
     }
 
-    /// <summary>All actors recovered first (the fleet is resident); then each persists its events one after another, all actors at once.</summary>
-    private static async Task<double> JournalEventsPerSecondAsync(ActorSystem system, int actors, int eventsPerActor)
+    /// <summary>
+    /// All actors recovered first (the fleet is resident: their recoveries, of streams with no
+    /// events, are the second figure, per second); then each persists its events one after
+    /// another, all actors at once. The actors are stopped after.
+    /// </summary>
+    private static async Task<(double EventsPerSecond, double RecoveriesPerSecond)> JournalEventsPerSecondAsync(ActorSystem system, int actors, int eventsPerActor)
     {
         var recovered = new Countdown(actors);
         var done = new Countdown(actors);
+        var watch = Stopwatch.StartNew();
         var refs = Enumerable.Range(0, actors)
-            .Select(i => system.ActorOf(Props.Create(() => new Writer(StreamPrefix + i.ToString(CultureInfo.InvariantCulture), eventsPerActor, recovered, done))))
+            .Select(i => system.ActorOf(Writer.Props(StreamPrefix + i.ToString(CultureInfo.InvariantCulture), eventsPerActor, recovered, done)))
             .ToList();
         await recovered.Task;
-        var watch = Stopwatch.StartNew();
+        var recoveries = actors / watch.Elapsed.TotalSeconds;
+        watch.Restart();
         for (var round = 0; round < eventsPerActor; round++)
         {
             foreach (var writer in refs)
@@ -90,8 +101,47 @@ internal static class JournalBenchmark
         }
 
         await done.Task;
-        return (double)actors * eventsPerActor / watch.Elapsed.TotalSeconds;
+        var events = (double)actors * eventsPerActor / watch.Elapsed.TotalSeconds;
+        await StopAllAsync(refs);
+        return (events, recoveries);
     }
+
+    /// <summary>The same streams recovered again, all at once: each replays its events (no snapshots); recoveries per second.</summary>
+    private static async Task<double> RecoveriesPerSecondAsync(ActorSystem system, int actors, int eventsPerActor)
+    {
+        var recovered = new Countdown(actors);
+        var watch = Stopwatch.StartNew();
+        var refs = Enumerable.Range(0, actors)
+            .Select(i => system.ActorOf(Writer.Props(StreamPrefix + i.ToString(CultureInfo.InvariantCulture), eventsPerActor, recovered, new Countdown(1))))
+            .ToList();
+        await recovered.Task;
+        var perSecond = actors / watch.Elapsed.TotalSeconds;
+        await StopAllAsync(refs);
+        return perSecond;
+    }
+
+    /// <summary>
+    /// As many other new streams recovered without asking the snapshot store (Akka answers
+    /// <see cref="SnapshotSelectionCriteria.None"/> itself): against <c>recovery_new_per_s</c>, the share
+    /// of a first contact's recovery that is the snapshot read; the rest is the journal's
+    /// highest-sequence read and Akka's own work.
+    /// </summary>
+    private static async Task<double> NewRecoveriesWithoutSnapshotReadPerSecondAsync(ActorSystem system, int actors)
+    {
+        var recovered = new Countdown(actors);
+        var watch = Stopwatch.StartNew();
+        var refs = Enumerable.Range(0, actors)
+            .Select(i => StreamPrefix + "unsnapshotted-" + i.ToString(CultureInfo.InvariantCulture))
+            .Select(id => system.ActorOf(Akka.Actor.Props.Create(() => new SnapshotlessReader(id, recovered))))
+            .ToList();
+        await recovered.Task;
+        var perSecond = actors / watch.Elapsed.TotalSeconds;
+        await StopAllAsync(refs);
+        return perSecond;
+    }
+
+    private static Task StopAllAsync(IEnumerable<IActorRef> actors) =>
+        Task.WhenAll(actors.Select(a => a.GracefulStop(TimeSpan.FromSeconds(30))));
 
     /// <summary>
     /// From a persist's confirmation to the read journal's AllEvents delivering it: one event every
@@ -283,6 +333,10 @@ internal static class JournalBenchmark
 
         public override string PersistenceId { get; }
 
+        /// <summary>Props from values, not an expression with calls in it (Akka would compile the call for every actor, and that cost is not the journal's).</summary>
+        public static Props Props(string persistenceId, int events, Countdown recovered, Countdown done) =>
+            Akka.Actor.Props.Create(() => new Writer(persistenceId, events, recovered, done));
+
         protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
             throw new InvalidOperationException("The benchmark's journal writes must not fail.", cause);
 
@@ -293,6 +347,19 @@ internal static class JournalBenchmark
         {
             public static readonly Go Instance = new();
         }
+    }
+
+    private sealed class SnapshotlessReader : ReceivePersistentActor
+    {
+        public SnapshotlessReader(string persistenceId, Countdown recovered)
+        {
+            PersistenceId = persistenceId;
+            Recover<RecoveryCompleted>(_ => recovered.Signal());
+        }
+
+        public override string PersistenceId { get; }
+
+        public override Recovery Recovery => new(SnapshotSelectionCriteria.None);
     }
 
     private sealed class Stamper : ReceivePersistentActor
