@@ -37,6 +37,9 @@ const serverSettings = {
   Live__CountsMilliseconds: '200',
   // Open websockets' sessions are looked up every second, so an ended session is cut quickly.
   Live__SessionCheckSeconds: '1',
+  // The alerts journey's webhook receiver listens on loopback, which channels may not reach by default.
+  Notifications__AllowedTargets__0: '127.0.0.1',
+  Notifications__PollMilliseconds: '100',
 };
 
 let db = null;
@@ -436,6 +439,98 @@ try {
 
     await until(async () => (await page.evaluate(() => window.__closes)).some((c) => c.code === 1008 && c.reason.startsWith('session ended')), 'the server to close the feed with 1008', 10000);
     await page.waitForSelector('[data-testid=login-form]', { timeout: 15000 });
+  });
+
+  await journey('an admin sets up alerts: a webhook channel, a rule and a silence, then sees the alert on the fleet page and in the delivery log', admin, async (page) => {
+    // The webhook's receiver, on loopback: it answers every message with a word the test result must show.
+    const received = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => { body += chunk; });
+      req.on('end', () => { received.push({ body, signature: req.headers['x-fleethealth-signature'] }); res.writeHead(200, { 'content-type': 'text/plain' }); res.end('thanks'); });
+    });
+    const port = await freePort();
+    await new Promise((r) => receiver.listen(port, '127.0.0.1', r));
+    try {
+      await page.click('nav >> text=Alerts');
+      await page.click('[data-testid=alerts-tab-channels]');
+      await page.fill('[data-testid=channel-name]', 'e2e-hook');
+      await page.fill('[data-testid=channel-url]', 'hooks.example.com/no-scheme');
+      await page.click('[data-testid=channel-save]');
+      await until(async () => (await page.textContent('[data-testid=channel-message]'))?.includes('absolute http'), 'the form refuses a URL without a scheme');
+      await page.fill('[data-testid=channel-url]', `http://127.0.0.1:${port}/hook`);
+      await page.fill('[data-testid=channel-secret]', 'e2e-signing-secret');
+      await page.click('[data-testid=channel-save]');
+      await page.waitForSelector('[data-channel="e2e-hook"] >> text=set');
+      if ((await page.content()).includes('e2e-signing-secret')) throw new Error('the secret shows on the page after saving');
+      await page.click('[data-channel="e2e-hook"] [data-testid=channel-test]');
+      await until(async () => (await page.textContent('[data-channel="e2e-hook"] [data-testid=channel-test-result]'))?.includes('Delivered: the receiver answered 200'), 'the test message delivered');
+      const result = await page.textContent('[data-channel="e2e-hook"] [data-testid=channel-test-result]');
+      if (!result.includes('thanks')) throw new Error(`the test result does not show the receiver's answer: ${result}`);
+      if (!received.some((r) => r.signature?.startsWith('sha256='))) throw new Error('the test message was not signed with the secret');
+
+      await page.click('[data-testid=alerts-tab-rules]');
+      await page.fill('[data-testid=rule-name]', 'e2e alerting sensors');
+      await page.check('[data-testid=rule-transition-fault]');
+      await page.fill('[data-testid=rule-tag]', 'e2e-alerts');
+      await page.fill('[data-testid=rule-groupWait]', '1');
+      await page.click('[data-testid=rule-save]');
+      await until(async () => (await page.textContent('[data-testid=rule-message]'))?.includes('at least one channel'), 'the form asks for a channel');
+      await page.check('[data-testid=rule-channel-e2e-hook]');
+      await page.click('[data-testid=rule-save]');
+      await page.waitForSelector('[data-rule="e2e alerting sensors"] [data-testid=rule-channels] >> text=e2e-hook');
+
+      await page.click('[data-testid=alerts-tab-silences]');
+      await page.fill('[data-testid=silence-value]', 'site:south');
+      await page.fill('[data-testid=silence-hours]', '1');
+      await page.fill('[data-testid=silence-comment]', 'e2e maintenance');
+      await page.click('[data-testid=silence-save]');
+      await page.waitForSelector('[data-testid=silences-current] [data-silence="site:south"] >> text=active');
+      await page.screenshot({ path: join(out, 'e2e-silences.png'), fullPage: true });
+
+      // A sensor of the rule's tag goes into fault: one alert group, sent to the webhook.
+      const sensorBeat = (status) => fetch(`${base}/api/v1/heartbeats/e2e-alert-1`, { method: 'POST', headers: { authorization: `Bearer ${seedKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ status }) });
+      if ((await sensorBeat('ok')).status !== 202) throw new Error('the alerting sensor\'s beat was refused');
+      await until(async () => (await asAdmin('/api/v1/sensors/e2e-alert-1')).status === 200, 'the alerting sensor in the read model');
+      const tagged = await asAdmin('/api/v1/sensors/e2e-alert-1/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tags: ['e2e-alerts'] }) });
+      if (tagged.status !== 200) throw new Error(`tagging answered ${tagged.status}`);
+      await until(async () => (await (await asAdmin('/api/v1/sensors?tag=e2e-alerts')).json()).items.length === 1, 'the tag in the read model');
+      if ((await sensorBeat('fault')).status !== 202) throw new Error('the fault beat was refused');
+      await page.click('nav >> text=Fleet');
+      await page.waitForSelector('[data-group-rule="e2e alerting sensors"] >> text=e2e-alert-1', { timeout: 20000 });
+      const counts = (await page.textContent('[data-group-rule="e2e alerting sensors"] [data-testid=alert-group-counts]')).trim();
+      if (counts !== '1 fault') throw new Error(`the open group counts "${counts}"`);
+      await page.screenshot({ path: join(out, 'e2e-alert-groups.png'), fullPage: true });
+
+      await page.goto(`${base}/alerts/deliveries`);
+      await page.waitForSelector('[data-testid=deliveries] tr[data-status=delivered] >> text=e2e-hook');
+      await page.waitForSelector('[data-testid=deliveries] tr[data-status=delivered] >> text=[FIRING] e2e alerting sensors', { timeout: 20000 });
+      const channelId = (await (await asAdmin('/api/v1/notifications/channels')).json()).items.find((c) => c.name === 'e2e-hook').id;
+      await page.selectOption('[data-testid=deliveries-channel]', String(channelId));
+      await page.waitForSelector('[data-testid=deliveries] tr[data-status=delivered]');
+      await page.screenshot({ path: join(out, 'e2e-deliveries.png'), fullPage: true });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+    }
+  });
+
+  await journey('an operator cannot manage channels: the page says so in the API\'s words', operator, async (page) => {
+    await page.click('nav >> text=Alerts');
+    await page.click('[data-testid=alerts-tab-channels]');
+    await page.waitForSelector('[data-testid=channels-error]');
+    if (await page.isVisible('[data-testid=channel-form]')) throw new Error('an operator is offered the channel form');
+    await page.click('[data-testid=alerts-tab-rules]');
+    await page.waitForSelector('[data-rule="e2e alerting sensors"]');
+  });
+
+  await journey('the fleet page tells that the monitor itself was down, and when', admin, async (page) => {
+    // As a monitor stopped for ten minutes leaves it: the last pulse long ago; the next pulse records the gap.
+    db.query("UPDATE monitor_pulse SET last_seen = now() - interval '10 minutes'");
+    await until(async () => (await (await asAdmin('/api/v1/notifications/monitor-outages')).json()).items.length === 1, 'the outage recorded');
+    await page.goto(base + '/');
+    await until(async () => (await page.textContent('[data-testid=monitor-outage]'))?.includes('FleetHealth could not hear the fleet from'), 'the banner');
+    await page.screenshot({ path: join(out, 'e2e-monitor-outage.png'), fullPage: true });
   });
 
   await journey('the dashboard reconnects by itself and resyncs after a server crash', admin, async (page) => {

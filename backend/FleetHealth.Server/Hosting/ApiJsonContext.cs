@@ -70,6 +70,8 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(SilenceBody))]
 [JsonSerializable(typeof(SilenceView))]
 [JsonSerializable(typeof(SilenceList))]
+[JsonSerializable(typeof(AlertGroupList))]
+[JsonSerializable(typeof(MonitorOutageList))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

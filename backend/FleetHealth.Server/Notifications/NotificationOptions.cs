@@ -68,6 +68,10 @@ public sealed class NotificationOptions : IValidatableObject
     [Range(0, 86400)]
     public double OutageRecountSeconds { get; set; } = 600;
 
+    /// <summary>How often every node writes the monitor's pulse (a gap over <see cref="OutageGraceSeconds"/> is recorded as the monitor's outage).</summary>
+    [Range(0.05, 60)]
+    public double PulseSeconds { get; set; } = 5;
+
     /// <summary>False: no grouping and no delivery on this node (the API still works).</summary>
     public bool Enabled { get; set; } = true;
 
@@ -88,6 +92,12 @@ public sealed class NotificationOptions : IValidatableObject
         if (BackoffCapSeconds < BackoffBaseSeconds)
         {
             yield return new ValidationResult("Notifications:BackoffCapSeconds cannot be below BackoffBaseSeconds.", [nameof(BackoffCapSeconds)]);
+        }
+
+        // A pulse at least as slow as the grace would record every gap between two pulses as an outage.
+        if (PulseSeconds * 2 > OutageGraceSeconds)
+        {
+            yield return new ValidationResult("Notifications:PulseSeconds must be at most half of OutageGraceSeconds.", [nameof(PulseSeconds)]);
         }
     }
 }

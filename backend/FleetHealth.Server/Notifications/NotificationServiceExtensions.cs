@@ -24,6 +24,9 @@ internal static class NotificationServiceExtensions
         builder.Services.AddSingleton<ITransitionOutbox, NotificationOutbox>();
         builder.Services.AddSingleton<AlertGrouper>();
         builder.Services.AddSingleton<DeliveryWorker>();
+        builder.Services.AddSingleton<AlertGroupReads>();
+        builder.Services.AddSingleton<MonitorOutageStore>();
+        builder.Services.AddHostedService<MonitorPulse>();
         if (builder.Configuration.GetValue($"{NotificationOptions.Section}:{nameof(NotificationOptions.Enabled)}", true))
         {
             builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertGrouper>());
@@ -37,5 +40,7 @@ internal static class NotificationServiceExtensions
         endpoints.MapRuleApi();
         endpoints.MapDeliveryApi();
         endpoints.MapSilenceApi();
+        endpoints.MapAlertGroupApi();
+        endpoints.MapMonitorOutageApi();
     }
 }

@@ -6,6 +6,9 @@ import { checkSession, canOperate, isAdmin, type CurrentOperator } from '@/featu
 import { ClusterPanel } from '@/features/cluster/components/ClusterPanel';
 import { UserMenu } from '@/features/auth/components/UserMenu';
 import { FleetPage } from '@/features/fleet/components/FleetPage';
+import { AlertGroupsPanel } from '@/features/notifications/components/AlertGroupsPanel';
+import { MonitorOutageBanner } from '@/features/notifications/components/MonitorOutageBanner';
+import { NotificationsPage } from '@/features/notifications/components/NotificationsPage';
 import { ServerStatus } from '@/features/health/components/ServerStatus';
 import { SensorPage } from '@/features/sensor/components/SensorPage';
 import { SerialPorts } from '@/features/serial/components/SerialPorts';
@@ -35,13 +38,16 @@ export function Dashboard({ operator, onSignOut }: { operator: CurrentOperator; 
           <NavLink route={route} page="fleet" path="/" label="Fleet" />
           <NavLink route={route} page="analytics" path="/analytics" label="Analytics" />
           <NavLink route={route} page="tags" path="/tags" label="Tags" />
+          {canOperate(operator.role) && <NavLink route={route} page="alerts" path="/alerts" label="Alerts" />}
           {isAdmin(operator.role) && <NavLink route={route} page="admin" path="/admin" label="Admin" />}
         </nav>
         <ConnectionIndicator status={status} feed={fleet.feed} synced={fleet.synced} />
         <UserMenu apiBase={env.apiBase} operator={operator} onSignOut={onSignOut} />
       </header>
       <main>
+        {route.page === 'fleet' && <MonitorOutageBanner apiBase={env.apiBase} />}
         {route.page === 'fleet' && <FleetPage apiBase={env.apiBase} fleet={fleet} filter={filter} onFilter={changeFilter} onOpen={open} />}
+        {route.page === 'fleet' && <AlertGroupsPanel apiBase={env.apiBase} onOpen={open} />}
         {route.page === 'fleet' && <ClusterPanel apiBase={env.apiBase} />}
         {route.page === 'fleet' && <SerialPorts apiBase={env.apiBase} />}
         {route.page === 'sensor' && (
@@ -50,6 +56,9 @@ export function Dashboard({ operator, onSignOut }: { operator: CurrentOperator; 
         )}
         {route.page === 'analytics' && <AnalyticsPage apiBase={env.apiBase} onOpen={open} />}
         {route.page === 'tags' && <TagSettingsPage apiBase={env.apiBase} canEdit={canOperate(operator.role)} />}
+        {route.page === 'alerts' && (canOperate(operator.role)
+          ? <NotificationsPage apiBase={env.apiBase} section={route.section} onSection={(s) => navigate(`/alerts/${s}`)} admin={isAdmin(operator.role)} />
+          : <p>Only operators and admins see the alert rules, silences and delivery log.</p>)}
         {route.page === 'admin' && (isAdmin(operator.role) ? <AdminPage apiBase={env.apiBase} /> : <p>Only admins manage keys and operators.</p>)}
         {route.page === 'not-found' && <p>No page at <code>{route.path}</code>. <a href="/">Back to the fleet</a>.</p>}
       </main>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ALERT_SECTIONS, type AlertSection } from '@/features/notifications/api/sections';
 
 export type Route =
   | { page: 'fleet' }
@@ -6,6 +7,7 @@ export type Route =
   | { page: 'analytics' }
   | { page: 'admin' }
   | { page: 'tags' }
+  | { page: 'alerts'; section: AlertSection }
   | { page: 'not-found'; path: string };
 
 /** Client-side routes (the server answers every non-API path with the app). */
@@ -14,6 +16,9 @@ export function parseRoute(path: string): Route {
   if (path === '/analytics') return { page: 'analytics' };
   if (path === '/admin') return { page: 'admin' };
   if (path === '/tags') return { page: 'tags' };
+  if (path === '/alerts') return { page: 'alerts', section: 'rules' };
+  const alerts = /^\/alerts\/([a-z]+)$/.exec(path);
+  if (alerts?.[1] && (ALERT_SECTIONS as readonly string[]).includes(alerts[1])) return { page: 'alerts', section: alerts[1] as AlertSection };
   const sensor = /^\/sensors\/([^/]+)$/.exec(path);
   if (sensor?.[1]) return { page: 'sensor', sensorId: decodeURIComponent(sensor[1]) };
   return { page: 'not-found', path };
