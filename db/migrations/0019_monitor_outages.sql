@@ -18,6 +18,6 @@ CREATE TABLE monitor_outages (
 
 CREATE INDEX monitor_outages_recent ON monitor_outages (ended_at DESC);
 
--- The transitions held after an outage (those projected long after their own time), by when they
--- were written: the dashboard counts the sensors held and dropped after each outage.
-CREATE INDEX notification_outbox_held ON notification_outbox (recorded_at) WHERE held_until IS NOT NULL;
+-- The transitions held after an outage (those projected long after their own time), by their own
+-- time: the dashboard counts the sensors held and dropped for each outage.
+CREATE INDEX notification_outbox_held ON notification_outbox (at) WHERE held_until IS NOT NULL;

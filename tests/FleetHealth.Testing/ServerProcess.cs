@@ -45,6 +45,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server's process id (it names the node in what it claims, e.g. notification deliveries).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Everything the server wrote to stdout and stderr so far (for failure messages).</summary>
     public string Output
     {

@@ -27,7 +27,7 @@ public static class MonitorOutageApi
         }
 
         var settings = options.Value;
-        var items = await store.RecentAsync(count, TimeSpan.FromSeconds(settings.OutageRecountSeconds), cancellationToken);
+        var items = await store.RecentAsync(count, cancellationToken);
         return TypedResults.Ok(new MonitorOutageList(items, settings.OutageGraceSeconds));
     }
 }

@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace FleetHealth.Server.Notifications;
 
@@ -30,21 +29,21 @@ internal sealed class MonitorOutageStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The most recent outages with the sensors held after each: held rows written from the outage's
-    /// start until the recount after its end (the projection catches up after the monitor is back).
+    /// The most recent outages with the sensors held for each: held transitions whose own time (the
+    /// deadline the sensor missed) lies within the outage, however long the projection took to
+    /// write them after the monitor was back.
     /// </summary>
-    public async Task<List<MonitorOutageView>> RecentAsync(int limit, TimeSpan recount, CancellationToken cancellationToken)
+    public async Task<List<MonitorOutageView>> RecentAsync(int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT m.id, m.started_at, m.ended_at,
                    (SELECT count(DISTINCT o.sensor_id) FROM notification_outbox o
-                    WHERE o.held_until IS NOT NULL AND o.recorded_at >= m.started_at AND o.recorded_at <= m.ended_at + $2),
+                    WHERE o.held_until IS NOT NULL AND o.at BETWEEN m.started_at AND m.ended_at),
                    (SELECT count(DISTINCT o.sensor_id) FROM notification_outbox o
-                    WHERE o.held_until IS NOT NULL AND o.recorded_at >= m.started_at AND o.recorded_at <= m.ended_at + $2 AND o.dropped = 'recovered-after-outage')
+                    WHERE o.held_until IS NOT NULL AND o.at BETWEEN m.started_at AND m.ended_at AND o.dropped = 'recovered-after-outage')
             FROM monitor_outages m ORDER BY m.ended_at DESC, m.id DESC LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = recount, NpgsqlDbType = NpgsqlDbType.Interval });
         var items = new List<MonitorOutageView>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
