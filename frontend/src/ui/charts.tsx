@@ -7,9 +7,9 @@ const W = 560;
 const H = 200;
 const PAD = { left: 48, right: 12, top: 12, bottom: 32 };
 
-function Frame({ title, children, xLabel, yLabel, className }: { title: string; children: ReactNode; xLabel: string; yLabel: string; className?: string }) {
+function Frame({ title, children, xLabel, yLabel, empty = false }: { title: string; children: ReactNode; xLabel: string; yLabel: string; empty?: boolean }) {
   return (
-    <figure className={className ? `chart ${className}` : 'chart'}>
+    <figure className="chart" data-empty={empty ? 'true' : undefined}>
       <figcaption>{title}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
         <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} className="axis" />
@@ -32,7 +32,7 @@ function scale(domain: [number, number], range: [number, number]) {
 /** An empty chart says why it is empty, in the middle of its frame, rather than draw a meaningless axis. */
 function EmptyChart({ title, xLabel, yLabel, reason }: { title: string; xLabel: string; yLabel: string; reason: string }) {
   return (
-    <Frame title={title} xLabel={xLabel} yLabel={yLabel} className="empty">
+    <Frame title={title} xLabel={xLabel} yLabel={yLabel} empty>
       <text x={(W + PAD.left) / 2} y={H / 2} textAnchor="middle" className="label empty-reason" data-testid="chart-empty">{reason}</text>
     </Frame>
   );
