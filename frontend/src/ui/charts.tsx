@@ -97,21 +97,23 @@ export function BarChart({ title, bins, xLabel, yLabel, emptyReason = 'No values
 export function Timeline({ title, times, from, to, bands = [] }: {
   title: string; times: number[]; from: number; to: number; bands?: { from: number; to: number; colour: string; label: string }[];
 }) {
-  const x = scale([from, to], [PAD.left, W - PAD.right]);
+  // Wider than the other charts: a timeline is read across the page, so its text stays small when it fills the width.
+  const tw = 1200;
+  const x = scale([from, to], [PAD.left, tw - PAD.right]);
   const h = 80;
   return (
     <figure className="chart">
       <figcaption>{title} ({times.length} heartbeats)</figcaption>
-      <svg viewBox={`0 0 ${W} ${h}`} role="img" aria-label={title}>
+      <svg viewBox={`0 0 ${tw} ${h}`} role="img" aria-label={title}>
         {bands.map((b, i) => (
           <rect key={i} x={x(Math.max(from, b.from))} y={8} width={Math.max(1, x(Math.min(to, b.to)) - x(Math.max(from, b.from)))} height={44} fill={b.colour} opacity={0.25}>
             <title>{b.label}</title>
           </rect>
         ))}
         {times.map((t, i) => <line key={i} x1={x(t)} x2={x(t)} y1={12} y2={48} className="beat" />)}
-        <line x1={PAD.left} x2={W - PAD.right} y1={52} y2={52} className="axis" />
+        <line x1={PAD.left} x2={tw - PAD.right} y1={52} y2={52} className="axis" />
         <text x={PAD.left} y={68} className="tick">{clock(from)}</text>
-        <text x={W - PAD.right} y={68} textAnchor="end" className="tick">{clock(to)}</text>
+        <text x={tw - PAD.right} y={68} textAnchor="end" className="tick">{clock(to)}</text>
       </svg>
     </figure>
   );
