@@ -232,6 +232,26 @@ try {
     await page.screenshot({ path: join(out, 'e2e-fleet.png'), fullPage: true });
   });
 
+  await journey('the fleet page charts the states over time and lists tags worst first; a tag filters the table', admin, async (page) => {
+    await page.waitForSelector('[data-connection="live"]');
+    // The seeded fleet is in the chart's latest bucket, healthy.
+    await page.waitForSelector('[data-testid=states-chart] svg path[data-state="healthy"]');
+    await until(async () => /healthy \d+/.test(await page.textContent('[data-testid=states-chart] [data-legend="healthy"]')), 'the legend to count the healthy sensors');
+    await page.click('[data-testid=chart-7d]');
+    await until(async () => (await page.textContent('[data-testid=states-chart] figcaption')).includes('7 days'), 'the 7-day chart');
+    await page.waitForSelector('[data-testid=states-chart] svg path[data-state="healthy"]');
+    await page.click('[data-testid=chart-24h]');
+    const tagRow = '[data-testid=tag-overview] tr[data-tag="site:north"]';
+    await page.waitForSelector(tagRow);
+    await until(async () => (await page.textContent(`${tagRow} td:nth-child(2)`)).trim() === '9', 'site:north with its 9 sensors');
+    await page.screenshot({ path: join(out, 'e2e-glance.png'), fullPage: true });
+    await page.click(tagRow);
+    await until(async () => (await page.inputValue('[data-testid=filter-tag]')) === 'site:north', 'the tag filter set from the overview');
+    await until(async () => (await rowCount(page)) === 9, 'the table filtered to the 9 sensors of site:north');
+    await page.click(tagRow); // again: every sensor
+    await until(async () => (await page.inputValue('[data-testid=filter-tag]')) === '', 'the tag filter cleared');
+  });
+
   await journey('the table filters by text, tag and state', admin, async (page) => {
     await page.waitForSelector('[data-connection="live"]');
     await page.fill('[data-testid=filter-text]', 'valve');
@@ -539,12 +559,19 @@ try {
     await page.waitForSelector('[data-connection="live"]');
     await killServer();
     await page.waitForSelector('[data-connection="reconnecting"]', { timeout: 10000 });
+    // The data dims and says since when it is stale; failed requests read as sentences, with the retry.
+    await until(async () => /stale since \d{2}:\d{2}:\d{2}/.test((await page.textContent('[data-testid=stale-banner]').catch(() => '')) ?? ''), 'the stale banner');
+    await page.waitForSelector('main[data-stale="true"]');
+    await until(async () => /^Server: The server is unreachable; retrying (in \d+ s|now)$/.test(((await page.textContent('[data-testid=server-problem]').catch(() => '')) ?? '').trim()), 'the server status to say it is unreachable, with the retry', 15000);
+    if ((await page.textContent('body')).includes('Failed to fetch')) throw new Error('a fetch failure shows as "Failed to fetch"');
     await page.screenshot({ path: join(out, 'e2e-reconnecting.png'), fullPage: true });
     // Written while no server runs: only a fresh snapshot can bring it.
     db.query("INSERT INTO sensors (sensor_id, status, status_since) VALUES ('e2e-while-down', 'dead', now())");
     server = await startServer(dll, db.connectionString, port, serverSettings);
     await page.waitForSelector('[data-connection="live"]', { timeout: 20000 });
     await page.waitForSelector('[data-sensor="e2e-while-down"]', { timeout: 10000 });
+    await page.waitForSelector('[data-testid=stale-banner]', { state: 'detached' });
+    await page.waitForSelector('main:not([data-stale])');
   });
 
   if (pageErrors.length > 0) {

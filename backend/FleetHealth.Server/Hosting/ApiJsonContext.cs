@@ -10,6 +10,7 @@ using FleetHealth.Server.Live;
 using FleetHealth.Server.Membership;
 using FleetHealth.Server.Notifications;
 using FleetHealth.Server.Operations;
+using FleetHealth.Server.Overview;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
 using FleetHealth.Server.Tags;
@@ -37,6 +38,8 @@ namespace FleetHealth.Server.Hosting;
 [JsonSerializable(typeof(SerialPortList))]
 [JsonSerializable(typeof(AnalyticsCatalog))]
 [JsonSerializable(typeof(AnalyticsResult))]
+[JsonSerializable(typeof(StatesOverTime))]
+[JsonSerializable(typeof(TagOverviewPage))]
 [JsonSerializable(typeof(SensorHeartbeats))]
 [JsonSerializable(typeof(SensorHistory))]
 [JsonSerializable(typeof(LiveStatus))]

@@ -7,6 +7,7 @@ using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Projection;
 using FleetHealth.Server.Live;
 using FleetHealth.Server.Notifications;
+using FleetHealth.Server.Overview;
 using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
@@ -36,6 +37,7 @@ public static class FleetHealthHostingExtensions
         builder.AddTags();
         builder.AddNotifications();
         builder.AddAnalytics();
+        builder.AddFleetOverview();
         builder.AddReadModel();
         builder.AddLive();
         builder.AddDashboard();

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { fetchErrorSentence } from '@/api/fetchError';
 import { onUnauthorized } from '@/api/http';
 import { env } from '@/config/env';
 import { fetchCurrentOperator, signOut, type CurrentOperator } from '@/features/auth/api/session';
@@ -22,7 +23,7 @@ export function App() {
     const controller = new AbortController();
     fetchCurrentOperator(env.apiBase, controller.signal)
       .then((operator) => setSession(operator ? { state: 'signed-in', operator } : { state: 'signed-out', notice: null }))
-      .catch((e: unknown) => { if (!controller.signal.aborted) setSession({ state: 'signed-out', notice: `Cannot reach the server: ${String(e)}` }); });
+      .catch((e: unknown) => { if (!controller.signal.aborted) setSession({ state: 'signed-out', notice: `Cannot check who is signed in: ${fetchErrorSentence(e)}` }); });
     return () => controller.abort();
   }, []);
 

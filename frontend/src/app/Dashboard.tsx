@@ -15,6 +15,8 @@ import { SerialPorts } from '@/features/serial/components/SerialPorts';
 import { TagSettingsPage } from '@/features/tags/components/TagSettingsPage';
 import type { LiveFilter } from '@/live/protocol';
 import { useLive } from '@/live/useLive';
+import { useStaleSince } from '@/live/useStaleSince';
+import { clock } from '@/ui/format';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { navigate, useRoute, type Route } from './router';
 
@@ -25,6 +27,7 @@ export function Dashboard({ operator, onSignOut }: { operator: CurrentOperator; 
   const [filter, setFilter] = useState<LiveFilter>({});
   const open = useCallback((id: string) => navigate(`/sensors/${encodeURIComponent(id)}`), []);
   const changeFilter = useCallback((next: LiveFilter) => { setFilter(next); subscribe(next); }, [subscribe]);
+  const staleSince = useStaleSince(status, fleet.feed, fleet.synced);
   const watchedId = route.page === 'sensor' ? route.sensorId : null;
   useEffect(() => { watch(watchedId); }, [watchedId, watch]);
   // A websocket refused at the upgrade only shows as a close: ask whether the session ended (a 401 signs out).
@@ -44,7 +47,12 @@ export function Dashboard({ operator, onSignOut }: { operator: CurrentOperator; 
         <ConnectionIndicator status={status} feed={fleet.feed} synced={fleet.synced} />
         <UserMenu apiBase={env.apiBase} operator={operator} onSignOut={onSignOut} />
       </header>
-      <main>
+      {staleSince !== null && (
+        <p className="stale-banner" role="alert" data-testid="stale-banner">
+          Live updates are down: what this page shows is stale since {clock(staleSince)}. It reconnects by itself and catches up when it is back.
+        </p>
+      )}
+      <main className={staleSince !== null ? 'stale' : undefined} data-stale={staleSince !== null ? 'true' : undefined}>
         {route.page === 'fleet' && <MonitorOutageBanner apiBase={env.apiBase} />}
         {route.page === 'fleet' && <FleetPage apiBase={env.apiBase} fleet={fleet} filter={filter} onFilter={changeFilter} onOpen={open} />}
         {route.page === 'fleet' && <AlertGroupsPanel apiBase={env.apiBase} onOpen={open} />}

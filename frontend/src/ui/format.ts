@@ -22,6 +22,29 @@ export function number(value: number | null | undefined, digits = 0): string {
   return value == null || !Number.isFinite(value) ? '—' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-export function time(iso: string | undefined | null): string {
-  return iso ? new Date(iso).toLocaleString('en-GB', { hour12: false }) : '—';
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * The one way the dashboard shows an absolute time: ISO-style in the browser's time zone,
+ * "2026-01-31 14:05:09" (24 h, sortable, the same in every locale); "—" for none or nonsense.
+ */
+export function time(at: string | number | Date | undefined | null): string {
+  if (at === undefined || at === null || at === '') return '—';
+  const d = at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(d.getTime())) return '—';
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(d)}`;
+}
+
+/** The time of day of {@link time}: "14:05:09". */
+export function clock(at: string | number | Date): string {
+  const d = at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(d.getTime())) return '—';
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** The date and hour of {@link time}, for chart axes: "01-31 14:05". */
+export function shortTime(at: string | number | Date): string {
+  const d = at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(d.getTime())) return '—';
+  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

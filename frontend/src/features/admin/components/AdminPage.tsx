@@ -1,3 +1,4 @@
+import { fetchErrorSentence } from '@/api/fetchError';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { time } from '@/ui/format';
 import {
@@ -144,4 +145,4 @@ function Operators({ apiBase }: { apiBase: string }) {
   );
 }
 
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const errorText = (e: unknown): string => fetchErrorSentence(e);

@@ -1,3 +1,4 @@
+import { failedResponse } from '@/api/fetchError';
 import { apiFetch } from '@/api/http';
 export type Row = Record<string, unknown>;
 
@@ -6,7 +7,7 @@ export const num = (v: unknown): number | null =>
 
 export async function fetchQuery(apiBase: string, name: string, signal?: AbortSignal): Promise<Row[]> {
   const response = await apiFetch(`${apiBase}/api/v1/analytics/${name}`, { signal });
-  if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+  if (!response.ok) throw await failedResponse(response);
   const body = (await response.json()) as { rows?: unknown };
   return Array.isArray(body.rows) ? (body.rows as Row[]) : [];
 }

@@ -1,7 +1,8 @@
+import { fetchErrorSentence } from '@/api/fetchError';
 import { useEffect, useState } from 'react';
 import { BarChart, LineChart } from '@/ui/charts';
 import { duration, number, percent } from '@/ui/format';
-import { histogram } from '@/ui/histogram';
+import { robustHistogram } from '@/ui/histogram';
 import { fetchQuery, fleetRow, num, perSensor, survivalCurve, type Row } from '../api/analytics';
 
 const QUERIES = ['lifespan', 'intervals', 'availability', 'silent_share', 'flapping', 'lost_beats', 'downtime_episodes'] as const;
@@ -16,7 +17,7 @@ export function AnalyticsPage({ apiBase, onOpen }: { apiBase: string; onOpen: (i
     for (const name of QUERIES) {
       fetchQuery(apiBase, name, controller.signal)
         .then((rows) => setResults((r) => ({ ...r, [name]: rows })))
-        .catch((e: unknown) => { if (!controller.signal.aborted) setErrors((list) => [...list, String(e)]); });
+        .catch((e: unknown) => { if (!controller.signal.aborted) setErrors((list) => [...list, `${name}: ${fetchErrorSentence(e)}`]); });
     }
     return () => controller.abort();
   }, [apiBase]);
@@ -42,13 +43,16 @@ export function AnalyticsPage({ apiBase, onOpen }: { apiBase: string; onOpen: (i
         <div className="tile wide"><div className="value">{number(episodes.length)}</div><div className="name">downtime episodes (24 h)</div></div>
       </div>
       <div className="chart-grid">
-        <LineChart title="Survival (Kaplan–Meier): share of sensors still alive" points={survivalCurve(lifespan)} step xLabel="days since first heartbeat" yLabel="surviving" yDomain={[0, 1]} />
-        <BarChart title="Mean heartbeat interval per sensor (24 h)" bins={histogram(perSensor(intervals, 'mean_seconds'), 20)} xLabel="seconds" yLabel="sensors" />
-        <BarChart title="Availability per sensor (24 h)" bins={histogram(availability, 20)} xLabel="% of observed time healthy" yLabel="sensors" />
+        <LineChart title="Survival (Kaplan–Meier): share of sensors still alive" points={survivalCurve(lifespan)} step xLabel="days since first heartbeat" yLabel="surviving" yDomain={[0, 1]}
+          emptyReason={results.lifespan ? 'No sensor’s life has ended yet (none died or was retired): every sensor still survives.' : 'Loading…'} />
+        <BarChart title="Mean heartbeat interval per sensor (24 h)" bins={robustHistogram(perSensor(intervals, 'mean_seconds'), 20)} xLabel="seconds" yLabel="sensors"
+          emptyReason={results.intervals ? 'No sensor beat twice in the last 24 hours, so there is no interval to count.' : 'Loading…'} />
+        <BarChart title="Availability per sensor (24 h)" bins={robustHistogram(availability, 20)} xLabel="% of observed time healthy" yLabel="sensors"
+          emptyReason={results.availability ? 'No sensor was observed in the last 24 hours.' : 'Loading…'} />
       </div>
       <section aria-label="Flapping">
         <h3>Most transitions (24 h)</h3>
-        <table className="history">
+        <table className="data">
           <thead><tr><th>Sensor</th><th>Transitions</th><th>Recoveries</th></tr></thead>
           <tbody>
             {(results.flapping ?? []).map((r) => (

@@ -1,3 +1,4 @@
+import { failedResponse } from '@/api/fetchError';
 import { apiFetch } from '@/api/http';
 
 /** Akka.NET's member statuses, and `unreachable` as the serving node's failure detector sees it. */
@@ -101,6 +102,6 @@ export function unownedShards(status: ClusterStatus): number {
 
 export async function fetchCluster(apiBase: string, signal?: AbortSignal): Promise<ClusterStatus> {
   const response = await apiFetch(`${apiBase}/api/v1/cluster`, { signal });
-  if (!response.ok) throw new Error(`cluster answered ${response.status}`);
+  if (!response.ok) throw await failedResponse(response);
   return parseCluster(await response.json());
 }

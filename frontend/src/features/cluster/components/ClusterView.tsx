@@ -23,7 +23,7 @@ export function ClusterView({ status }: { status: ClusterStatus }) {
         )}
         {status.lastError && <span className="warning" data-testid="cluster-error"> — {status.lastError}</span>}
       </p>
-      <table>
+      <table className="data">
         <thead>
           <tr><th>Node</th><th>State</th><th>Shards</th><th>Share</th><th>Address</th><th>Roles</th></tr>
         </thead>

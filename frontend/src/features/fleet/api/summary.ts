@@ -1,3 +1,4 @@
+import { failedResponse } from '@/api/fetchError';
 import { apiFetch } from '@/api/http';
 /** The fleet overview's numbers from the named analytics queries. */
 export interface FleetSummary {
@@ -33,7 +34,7 @@ export function summarize(silentShare: unknown, intervals: unknown, lifespan: un
 
 async function query(apiBase: string, name: string, signal?: AbortSignal): Promise<unknown> {
   const response = await apiFetch(`${apiBase}/api/v1/analytics/${name}`, { signal });
-  if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+  if (!response.ok) throw await failedResponse(response);
   return response.json();
 }
 

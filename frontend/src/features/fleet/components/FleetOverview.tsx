@@ -1,22 +1,13 @@
-import { useEffect, useState } from 'react';
 import type { Counts } from '@/live/protocol';
+import { FetchProblem } from '@/ui/FetchProblem';
 import { duration, number, percent } from '@/ui/format';
 import { STATE_ORDER, stateColour } from '@/ui/states';
-import { fetchFleetSummary, type FleetSummary } from '../api/summary';
+import { usePolling } from '@/ui/usePolling';
+import { fetchFleetSummary } from '../api/summary';
 
 /** Counts per state (live), and the analytics numbers (refreshed every 30 s). */
 export function FleetOverview({ apiBase, counts, total, onPickState }: { apiBase: string; counts: Counts; total: number; onPickState: (state: string) => void }) {
-  const [summary, setSummary] = useState<FleetSummary | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    const load = () => fetchFleetSummary(apiBase, controller.signal)
-      .then((s) => { setSummary(s); setError(null); })
-      .catch((e: unknown) => { if (!controller.signal.aborted) setError(String(e)); });
-    void load();
-    const timer = window.setInterval(load, 30_000);
-    return () => { controller.abort(); window.clearInterval(timer); };
-  }, [apiBase]);
+  const { value: summary, error, retryAt } = usePolling((signal) => fetchFleetSummary(apiBase, signal), 30_000, apiBase);
 
   return (
     <section aria-label="Fleet overview" className="overview">
@@ -35,7 +26,7 @@ export function FleetOverview({ apiBase, counts, total, onPickState }: { apiBase
         <div className="tile wide" data-testid="mean-interval"><div className="value">{summary?.meanIntervalSeconds == null ? '—' : duration(summary.meanIntervalSeconds)}</div><div className="name">mean heartbeat interval (24 h)</div></div>
         <div className="tile wide" data-testid="median-lifespan"><div className="value">{summary?.medianLifespanDays == null ? 'not reached' : `${number(summary.medianLifespanDays, 1)} d`}</div><div className="name">median lifespan (Kaplan–Meier)</div></div>
       </div>
-      {error && <p className="error">Analytics unavailable: {error}</p>}
+      <FetchProblem error={error} retryAt={retryAt} what="Analytics" />
     </section>
   );
 }

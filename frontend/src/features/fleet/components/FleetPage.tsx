@@ -3,6 +3,8 @@ import type { FleetState } from '@/live/fleetStore';
 import { normalizeFilter, STATES, type LiveFilter } from '@/live/protocol';
 import { number } from '@/ui/format';
 import { FleetOverview } from './FleetOverview';
+import { StateChart } from './StateChart';
+import { TagOverview } from './TagOverview';
 import { SensorTable } from './SensorTable';
 import { TransitionFeed } from './TransitionFeed';
 
@@ -19,10 +21,17 @@ export function FleetPage({ apiBase, fleet, filter, onFilter, onOpen }: {
 
   }, [text, tag]);
   const local = normalizeFilter({ ...filter, text, tag });
+  // The chart and the tag overview refetch soon after the live counts change.
+  const liveCounts = JSON.stringify(fleet.counts);
+  const pickTag = (picked: string) => { setTag(picked); onFilter(normalizeFilter({ ...local, tag: picked })); };
 
   return (
     <>
       <FleetOverview apiBase={apiBase} counts={fleet.counts} total={fleet.total} onPickState={(state) => onFilter({ ...local, state })} />
+      <div className="glance">
+        <StateChart apiBase={apiBase} liveCounts={liveCounts} />
+        <TagOverview apiBase={apiBase} selected={local.tag ?? ''} onPick={pickTag} liveCounts={liveCounts} />
+      </div>
       <div className="columns">
         <section aria-label="Sensor table" className="sensors">
           <h2>Sensors</h2>

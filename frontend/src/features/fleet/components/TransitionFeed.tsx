@@ -1,4 +1,5 @@
 import type { LiveTransition } from '@/live/protocol';
+import { clock, time } from '@/ui/format';
 import { StateBadge } from '@/ui/StateBadge';
 
 /** The newest liveness transitions, as they happen. */
@@ -10,7 +11,7 @@ export function TransitionFeed({ transitions, dropped, onOpen }: { transitions: 
         <ol data-testid="transition-feed">
           {transitions.slice(0, 50).map((t) => (
             <li key={t.id}>
-              <time dateTime={t.at}>{new Date(t.at).toLocaleTimeString('en-GB', { hour12: false })}</time>{' '}
+              <time dateTime={t.at} title={time(t.at)}>{clock(t.at)}</time>{' '}
               <a href={`/sensors/${encodeURIComponent(t.sensorId)}`} onClick={(e) => { e.preventDefault(); onOpen(t.sensorId); }}>{t.sensorId}</a>{' '}
               <StateBadge state={t.from} /> → <StateBadge state={t.to} />
               {t.reason ? <span className="muted"> {t.reason}</span> : null}

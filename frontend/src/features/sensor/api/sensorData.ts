@@ -1,3 +1,4 @@
+import { failedResponse } from '@/api/fetchError';
 import { apiFetch } from '@/api/http';
 export interface HeartbeatPoint { receivedAt: string; intervalSeconds?: number | null; status: string; sequence?: number | null; lostBefore: number }
 export interface StateChange { id: number; from: string; to: string; at: string; reason: string }
@@ -39,7 +40,7 @@ export function downtimeEpisodes(changes: StateChange[], now: number): Episode[]
 
 async function get<T>(url: string, signal?: AbortSignal): Promise<T> {
   const response = await apiFetch(url, { signal });
-  if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+  if (!response.ok) throw await failedResponse(response);
   return (await response.json()) as T;
 }
 

@@ -1,8 +1,9 @@
+import { fetchErrorSentence } from '@/api/fetchError';
 import { useEffect, useState } from 'react';
 import type { LiveTransition, SensorView } from '@/live/protocol';
 import { BarChart, Timeline } from '@/ui/charts';
 import { ago, duration, number, time } from '@/ui/format';
-import { histogram } from '@/ui/histogram';
+import { robustHistogram } from '@/ui/histogram';
 import { StateBadge } from '@/ui/StateBadge';
 import { stateColour } from '@/ui/states';
 import { commandFor, sendSensorCommand } from '../api/sensorCommands';
@@ -31,7 +32,7 @@ export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, canOper
     const since = new Date(Date.now() - (span === 'hour' ? 3600_000 : 86400_000));
     Promise.all([fetchHeartbeats(apiBase, sensorId, since, controller.signal), fetchHistory(apiBase, sensorId, controller.signal)])
       .then(([b, h]) => { setBeats(b.items); setHistory(h.items); setNow(Date.now()); setError(null); })
-      .catch((e: unknown) => { if (!controller.signal.aborted) setError(String(e)); });
+      .catch((e: unknown) => { if (!controller.signal.aborted) setError(fetchErrorSentence(e)); });
     return () => controller.abort();
     // Reload when the sensor beats or changes state (the watch tells us), not on a timer.
   }, [apiBase, sensorId, span, lastSeen, newestTransition]);
@@ -66,11 +67,13 @@ export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, canOper
       </div>
       <Timeline title={`Heartbeats, last ${span}`} times={beats.map((b) => Date.parse(b.receivedAt))} from={from} to={now}
         bands={episodes.map((e) => ({ from: e.from, to: e.to, colour: stateColour(e.state), label: `${e.state}, ${duration((e.to - e.from) / 1000)}` }))} />
-      <BarChart title={`Interval between heartbeats, last ${span}`} bins={histogram(intervals, 20)} xLabel="seconds" yLabel="heartbeats" />
+      <div className="sensor-columns">
+      <BarChart title={`Interval between heartbeats, last ${span}`} bins={robustHistogram(intervals, 20)} xLabel="seconds" yLabel="heartbeats"
+        emptyReason={beats.length === 0 ? `No heartbeat in the last ${span}.` : `Only one heartbeat in the last ${span}: an interval needs two.`} />
       <section aria-label="State history">
         <h3>State history (30 days)</h3>
         {history.length === 0 ? <p className="muted">No transitions recorded.</p> : (
-          <table className="history">
+          <table className="data history">
             <thead><tr><th>When</th><th>From</th><th>To</th><th>Reason</th></tr></thead>
             <tbody>
               {[...history].reverse().slice(0, 200).map((c) => (
@@ -82,10 +85,11 @@ export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, canOper
         <h3>Downtime episodes</h3>
         {episodes.length === 0 ? <p className="muted">None.</p> : (
           <ul>{episodes.slice().reverse().map((e) => (
-            <li key={e.from}><StateBadge state={e.state} /> {time(new Date(e.from).toISOString())}, {duration((e.to - e.from) / 1000)}{e.ongoing ? ' (ongoing)' : ''}</li>
+            <li key={e.from}><StateBadge state={e.state} /> {time(e.from)}, {duration((e.to - e.from) / 1000)}{e.ongoing ? ' (ongoing)' : ''}</li>
           ))}</ul>
         )}
       </section>
+      </div>
     </article>
   );
 }
@@ -99,7 +103,7 @@ function SensorControls({ apiBase, sensorId, status }: { apiBase: string; sensor
     setBusy(true);
     sendSensorCommand(apiBase, sensorId, command)
       .then(() => setError(null))
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+      .catch((e: unknown) => setError(fetchErrorSentence(e)))
       .finally(() => setBusy(false));
   };
   return (

@@ -1,3 +1,4 @@
+import { failedResponse } from '@/api/fetchError';
 import { apiFetch } from '@/api/http';
 /** One serial port as GET /api/v1/serial/ports describes it. */
 export interface SerialPort {
@@ -37,6 +38,6 @@ export function totalDropped(port: SerialPort): number {
 
 export async function fetchSerialPorts(apiBase: string, signal?: AbortSignal): Promise<SerialPort[]> {
   const response = await apiFetch(`${apiBase}/api/v1/serial/ports`, { signal });
-  if (!response.ok) throw new Error(`serial ports answered ${response.status}`);
+  if (!response.ok) throw await failedResponse(response);
   return parseSerialPorts(await response.json());
 }

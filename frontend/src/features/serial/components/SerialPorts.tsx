@@ -1,27 +1,17 @@
-import { useEffect, useState } from 'react';
-import { fetchSerialPorts, totalDropped, type SerialPort } from '../api/serialPorts';
+import { FetchProblem } from '@/ui/FetchProblem';
+import { usePolling } from '@/ui/usePolling';
+import { fetchSerialPorts, totalDropped } from '../api/serialPorts';
 
 /** The serial ports this node reads, with their counters; refreshed every few seconds. Hidden when none are configured. */
 export function SerialPorts({ apiBase }: { apiBase: string }) {
-  const [ports, setPorts] = useState<SerialPort[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: ports, error, retryAt } = usePolling((signal) => fetchSerialPorts(apiBase, signal), 5000, apiBase);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    const poll = () => fetchSerialPorts(apiBase, controller.signal)
-      .then((p) => { setPorts(p); setError(null); })
-      .catch((e: unknown) => { if (!controller.signal.aborted) setError(String(e)); });
-    void poll();
-    const timer = setInterval(poll, 5000);
-    return () => { controller.abort(); clearInterval(timer); };
-  }, [apiBase]);
-
-  if (error) return <p role="status">Serial ports: {error}</p>;
+  if (error) return <FetchProblem error={error} retryAt={retryAt} what="Serial ports" />;
   if (!ports || ports.length === 0) return null;
   return (
     <section aria-label="Serial ports" data-testid="serial-ports">
       <h2>Serial ports</h2>
-      <table>
+      <table className="data">
         <thead>
           <tr><th>Device</th><th>Baud</th><th>Link</th><th>Lines ok</th><th>Dropped</th><th>Reconnects</th><th>Last error</th></tr>
         </thead>

@@ -1,3 +1,4 @@
+import { fetchErrorSentence } from '@/api/fetchError';
 import { useCallback, useEffect, useState } from 'react';
 import { number, time } from '@/ui/format';
 import { clearTagSettings, fetchTags, parseSeconds, saveTagSettings, tagError, type TagList } from '../api/tags';
@@ -13,7 +14,7 @@ export function TagSettingsPage({ apiBase, canEdit }: { apiBase: string; canEdit
 
   const load = useCallback((signal?: AbortSignal) => fetchTags(apiBase, signal)
     .then((l) => { setList(l); setError(null); })
-    .catch((e: unknown) => { if (!signal?.aborted) setError(String(e)); }), [apiBase]);
+    .catch((e: unknown) => { if (!signal?.aborted) setError(fetchErrorSentence(e)); }), [apiBase]);
   useEffect(() => {
     const controller = new AbortController();
     void load(controller.signal);
@@ -38,7 +39,7 @@ export function TagSettingsPage({ apiBase, canEdit }: { apiBase: string; canEdit
       setMessage(`Saved ${tag.trim()}: in force on every node in a moment.`);
       await load();
     } catch (e) {
-      setMessage(String(e));
+      setMessage(fetchErrorSentence(e));
     }
   };
 
@@ -48,7 +49,7 @@ export function TagSettingsPage({ apiBase, canEdit }: { apiBase: string; canEdit
       setMessage(`Cleared ${name}: its sensors inherit the fleet defaults.`);
       await load();
     } catch (e) {
-      setMessage(String(e));
+      setMessage(fetchErrorSentence(e));
     }
   };
 
@@ -68,7 +69,7 @@ export function TagSettingsPage({ apiBase, canEdit }: { apiBase: string; canEdit
       </form>}
       {message && <p role="status" data-testid="tag-message">{message}</p>}
       {list && (list.items.length === 0 ? <p className="muted">No tags in use.</p> : (
-        <table>
+        <table className="data">
           <thead><tr><th>Tag</th><th>Sensors</th><th>Interval</th><th>Grace</th><th>Changed</th><th /></tr></thead>
           <tbody>
             {list.items.map((t) => (
