@@ -7,6 +7,7 @@ using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Live;
 using FleetHealth.Server.Membership;
+using FleetHealth.Server.Metrics;
 using FleetHealth.Server.Notifications;
 using FleetHealth.Server.Operations;
 using FleetHealth.Server.Sensors;
@@ -25,6 +26,7 @@ if (command is not null)
 
 app.UseBrowserSecurityHeaders();
 app.UseStatusCodePages();
+app.UseIngestMetrics();
 app.UseAccessControl();
 app.MapHealthApi();
 app.MapAuthApi();
@@ -40,6 +42,7 @@ app.MapAnalyticsApi();
 app.MapStatusApi();
 app.MapClusterApi();
 app.MapLiveApi();
+app.MapMetricsApi();
 app.MapDashboard();
 app.Run();
 return 0;
