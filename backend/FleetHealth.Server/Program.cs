@@ -7,6 +7,7 @@ using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Ingestion;
 using FleetHealth.Server.Live;
 using FleetHealth.Server.Membership;
+using FleetHealth.Server.Metrics;
 using FleetHealth.Server.Notifications;
 using FleetHealth.Server.Operations;
 using FleetHealth.Server.Overview;
@@ -26,6 +27,7 @@ if (command is not null)
 
 app.UseBrowserSecurityHeaders();
 app.UseStatusCodePages();
+app.UseIngestMetrics();
 app.UseAccessControl();
 app.MapHealthApi();
 app.MapAuthApi();
@@ -42,6 +44,7 @@ app.MapFleetOverviewApi();
 app.MapStatusApi();
 app.MapClusterApi();
 app.MapLiveApi();
+app.MapMetricsApi();
 app.MapDashboard();
 app.Run();
 return 0;

@@ -14,7 +14,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  freePort, freshDatabase, launchChromium, operatorFetch, repo, serverCommand, serverDll, signIn, startServer, until,
+  download, freePort, freshDatabase, launchChromium, operatorFetch, parseCsv, repo, serverCommand, serverDll, signIn, startServer, until,
 } from './support.mjs';
 
 const out = join(repo, 'test-output');
@@ -259,6 +259,15 @@ try {
     await page.fill('[data-testid=filter-text]', '');
     await page.fill('[data-testid=filter-tag]', 'site:north');
     await until(async () => (await rowCount(page)) === 9, '9 pumps tagged site:north');
+    // The download button takes the filters in force: the file holds the same 9 sensors.
+    await until(async () => (await page.getAttribute('[data-testid=download-sensors]', 'href')).includes('tag=site%3Anorth'), 'the download to follow the filter');
+    const file = await download(page, '[data-testid=download-sensors]');
+    const csv = parseCsv(file.text);
+    if (file.name !== 'sensors.csv') throw new Error(`downloaded ${file.name}`);
+    if (csv.header[0] !== 'sensor_id' || !csv.header.includes('tags')) throw new Error(`header ${csv.header.join(',')}`);
+    const ids = csv.rows.map((r) => r.sensor_id).join(' ');
+    if (ids !== Array.from({ length: 9 }, (_, i) => `e2e-pump-0${i + 1}`).join(' ')) throw new Error(`downloaded sensors ${ids}`);
+    if (!csv.rows.every((r) => r.tags === 'site:north' && r.status === 'healthy')) throw new Error(`downloaded rows ${JSON.stringify(csv.rows[0])}`);
     await page.fill('[data-testid=filter-tag]', '');
     await page.selectOption('[data-testid=filter-state]', 'healthy');
     await until(async () => (await rowCount(page)) === 30, '30 healthy sensors');
@@ -302,6 +311,11 @@ try {
     await beat('e2e-pump-01');
     await until(async () => (await page.textContent('[data-testid=sensor-count]')).trim() === '2', 'the second heartbeat, live');
     await page.screenshot({ path: join(out, 'e2e-sensor.png'), fullPage: true });
+    // Its heartbeats download as CSV: both beats, oldest first, the first without an interval.
+    await until(async () => {
+      const beats = parseCsv((await download(page, '[data-testid=download-heartbeats]')).text).rows;
+      return beats.length === 2 && beats[0].interval_seconds === '' && Number(beats[1].interval_seconds) >= 0 && Date.parse(beats[0].received_at) <= Date.parse(beats[1].received_at);
+    }, 'the two heartbeats in the downloaded CSV');
   });
 
   await journey('an operator sets a tag\'s interval and the sensor page shows it in force', operator, async (page) => {

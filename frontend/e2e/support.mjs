@@ -160,3 +160,40 @@ export async function operatorFetch(base, who) {
 
 /** The value at fraction `p` (0–1) of an ascending array (nearest rank). */
 export const percentile = (sorted, p) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]);
+
+/**
+ * An RFC 4180 CSV text as rows of fields (quoted fields may hold commas, doubled quotes and line
+ * breaks); with `header`, as objects keyed by the first row. Throws on a stray quote.
+ */
+export function parseCsv(text, { header = true } = {}) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') {
+      if (field !== '') throw new Error(`stray quote at ${i}`);
+      quoted = true;
+    } else if (c === ',') { row.push(field); field = ''; } else if (c === '\r' && text[i + 1] === '\n') { /* CRLF: the \n ends the row */ } else if (c === '\n') {
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (quoted) throw new Error('unterminated quoted field');
+  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  if (!header) return rows;
+  const [names = [], ...data] = rows;
+  return { header: names, rows: data.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]]))) };
+}
+
+/** Clicks `selector`, waits for the browser's download and returns its suggested name and text. */
+export async function download(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const failure = await file.failure();
+  if (failure) throw new Error(`download of ${selector} failed: ${failure}`);
+  const chunks = [];
+  for await (const chunk of await file.createReadStream()) chunks.push(chunk);
+  return { name: file.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FleetHealth.Server.Auth;
+using FleetHealth.Server.Hosting;
 using FleetHealth.Server.ReadModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -4,10 +4,11 @@ using FleetHealth.Server.Dashboard;
 using FleetHealth.Server.Fleet;
 using FleetHealth.Server.IngestKeys;
 using FleetHealth.Server.Ingestion;
-using FleetHealth.Server.Projection;
 using FleetHealth.Server.Live;
+using FleetHealth.Server.Metrics;
 using FleetHealth.Server.Notifications;
 using FleetHealth.Server.Overview;
+using FleetHealth.Server.Projection;
 using FleetHealth.Server.ReadModel;
 using FleetHealth.Server.Sensors;
 using FleetHealth.Server.Serial;
@@ -41,6 +42,7 @@ public static class FleetHealthHostingExtensions
         builder.AddReadModel();
         builder.AddLive();
         builder.AddDashboard();
+        builder.AddMetrics();
         return builder;
     }
 

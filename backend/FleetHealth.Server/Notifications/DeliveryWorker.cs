@@ -1,3 +1,4 @@
+using FleetHealth.Server.Metrics;
 using FleetHealth.Server.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,6 +16,7 @@ internal sealed partial class DeliveryWorker(
     DeliveryService deliveries,
     DatabaseReadiness readiness,
     StorageOutageLog outages,
+    FleetMetrics metrics,
     IOptions<NotificationOptions> options,
     TimeProvider clock,
     ILogger<DeliveryWorker> logger) : BackgroundService
@@ -71,6 +73,7 @@ internal sealed partial class DeliveryWorker(
         var now = clock.GetUtcNow();
         var (status, retryAt) = deliveries.Next(delivery, outcome, tries, now);
         await store.RecordAsync(delivery.Id, _node, tries, outcome, status, now, retryAt, stoppingToken);
+        metrics.Delivery(status == "pending" ? "retrying" : status);
         if (status == "failed")
         {
             LogGaveUp(delivery.Id, delivery.Channel.Id, delivery.Attempts + tries, outcome.Detail ?? "");

@@ -1,4 +1,5 @@
 using FleetHealth.Domain.Sensors;
+using FleetHealth.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -16,7 +17,11 @@ public sealed record StateChangeView(long Id, string From, string To, DateTimeOf
 /// <summary>Body of <c>GET /api/v1/sensors/{id}/history</c>: transitions since <c>Since</c>, oldest first.</summary>
 public sealed record SensorHistory(string SensorId, DateTimeOffset Since, IReadOnlyList<StateChangeView> Items, bool Truncated);
 
-/// <summary>A sensor's heartbeats and transitions (the sensor page): <c>heartbeats</c> and <c>state_changes</c> of the read model.</summary>
+/// <summary>
+/// A sensor's heartbeats and transitions (the sensor page): <c>heartbeats</c> and <c>state_changes</c>
+/// of the read model, as JSON (up to <c>limit</c>) or, with <c>format=csv</c>, as a CSV attachment
+/// streamed from the reader (every row since <c>since</c>, or the first <c>limit</c> when given).
+/// </summary>
 internal static class SensorHistoryApi
 {
     public const int MaxItems = 20_000;
@@ -27,23 +32,38 @@ internal static class SensorHistoryApi
         group.MapGet("/{sensorId}/history", HistoryAsync);
     }
 
-    internal static async Task<Results<Ok<SensorHeartbeats>, ValidationProblem>> HeartbeatsAsync(
-        string sensorId, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken, DateTimeOffset? since = null, int? limit = null)
+    private const string HeartbeatsSql = """
+        SELECT received_at, interval_seconds, status, sequence, lost_before FROM heartbeats
+        WHERE sensor_id = $1 AND received_at >= $2 ORDER BY received_at LIMIT $3
+        """;
+
+    private const string HistorySql = """
+        SELECT id, from_status, to_status, at, reason FROM state_changes
+        WHERE sensor_id = $1 AND at >= $2 ORDER BY at, id LIMIT $3
+        """;
+
+    internal static async Task<Results<Ok<SensorHeartbeats>, CsvDownload, ValidationProblem>> HeartbeatsAsync(
+        string sensorId,
+        NpgsqlDataSource dataSource,
+        TimeProvider clock,
+        CancellationToken cancellationToken,
+        DateTimeOffset? since = null,
+        int? limit = null,
+        string? format = null)
     {
-        if (Validate(sensorId, limit) is { } problem)
+        if (Validate(sensorId, limit, format) is { } problem)
         {
             return problem;
         }
 
         var from = since ?? clock.GetUtcNow().AddHours(-1);
+        if (format == "csv")
+        {
+            return Csv($"{sensorId}-heartbeats.csv", dataSource, HeartbeatsSql, sensorId, from, limit);
+        }
+
         var max = limit ?? 5000;
-        await using var command = dataSource.CreateCommand("""
-            SELECT received_at, interval_seconds, status, sequence, lost_before FROM heartbeats
-            WHERE sensor_id = $1 AND received_at >= $2 ORDER BY received_at LIMIT $3
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sensorId });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max + 1 });
+        await using var command = Command(dataSource, HeartbeatsSql, sensorId, from, max + 1);
         var items = new List<HeartbeatPoint>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -67,23 +87,28 @@ internal static class SensorHistoryApi
         return TypedResults.Ok(new SensorHeartbeats(sensorId, from, items, truncated));
     }
 
-    internal static async Task<Results<Ok<SensorHistory>, ValidationProblem>> HistoryAsync(
-        string sensorId, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken, DateTimeOffset? since = null, int? limit = null)
+    internal static async Task<Results<Ok<SensorHistory>, CsvDownload, ValidationProblem>> HistoryAsync(
+        string sensorId,
+        NpgsqlDataSource dataSource,
+        TimeProvider clock,
+        CancellationToken cancellationToken,
+        DateTimeOffset? since = null,
+        int? limit = null,
+        string? format = null)
     {
-        if (Validate(sensorId, limit) is { } problem)
+        if (Validate(sensorId, limit, format) is { } problem)
         {
             return problem;
         }
 
         var from = since ?? clock.GetUtcNow().AddDays(-7);
+        if (format == "csv")
+        {
+            return Csv($"{sensorId}-history.csv", dataSource, HistorySql, sensorId, from, limit);
+        }
+
         var max = limit ?? 1000;
-        await using var command = dataSource.CreateCommand("""
-            SELECT id, from_status, to_status, at, reason FROM state_changes
-            WHERE sensor_id = $1 AND at >= $2 ORDER BY at, id LIMIT $3
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sensorId });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max + 1 });
+        await using var command = Command(dataSource, HistorySql, sensorId, from, max + 1);
         var items = new List<StateChangeView>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -102,9 +127,33 @@ internal static class SensorHistoryApi
         return TypedResults.Ok(new SensorHistory(sensorId, from, items, truncated));
     }
 
-    private static ValidationProblem? Validate(string sensorId, int? limit)
+    /// <summary>The rows as they are read, straight to the response: a million heartbeats never sit in memory.</summary>
+    private static CsvDownload Csv(string fileName, NpgsqlDataSource dataSource, string sql, string sensorId, DateTimeOffset from, int? limit) =>
+        new(fileName, async (consume, ct) =>
+        {
+            await using var command = Command(dataSource, sql, sensorId, from, limit);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await consume(reader, ct);
+        });
+
+    /// <summary>The query of one sensor since <paramref name="from"/>; a null <paramref name="limit"/> is <c>LIMIT NULL</c>, which PostgreSQL reads as no limit.</summary>
+    private static NpgsqlCommand Command(NpgsqlDataSource dataSource, string sql, string sensorId, DateTimeOffset from, int? limit)
+    {
+        var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sensorId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit is { } l ? l : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        return command;
+    }
+
+    private static ValidationProblem? Validate(string sensorId, int? limit, string? format)
     {
         var errors = new Dictionary<string, string[]>();
+        if (format is not (null or "json" or "csv"))
+        {
+            errors["format"] = ["format must be json or csv."];
+        }
+
         if (!SensorId.TryParse(sensorId, out _, out var error))
         {
             errors["sensorId"] = [error];

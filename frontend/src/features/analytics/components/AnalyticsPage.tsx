@@ -1,6 +1,7 @@
 import { fetchErrorSentence } from '@/api/fetchError';
 import { useEffect, useState } from 'react';
 import { BarChart, LineChart } from '@/ui/charts';
+import { DownloadCsvButton } from '@/ui/DownloadCsvButton';
 import { duration, number, percent } from '@/ui/format';
 import { robustHistogram } from '@/ui/histogram';
 import { fetchQuery, fleetRow, num, perSensor, survivalCurve, type Row } from '../api/analytics';
@@ -34,6 +35,9 @@ export function AnalyticsPage({ apiBase, onOpen }: { apiBase: string; onOpen: (i
     <article className="analytics" aria-label="Analytics">
       <h2>Analytics</h2>
       {errors.map((e) => <p key={e} className="error">{e}</p>)}
+      <p className="downloads" data-testid="analytics-downloads">Download as CSV:{' '}
+        {QUERIES.map((name) => <DownloadCsvButton key={name} apiBase={apiBase} path={`/api/v1/analytics/${name}`} label={name} testId={`download-${name}`} />)}
+      </p>
       <div className="tiles">
         <div className="tile wide"><div className="value">{percent(num(silent?.silent_share))}</div><div className="name">silent &gt; 10 min</div></div>
         <div className="tile wide"><div className="value">{num(lifespan[0]?.median_days) == null ? 'not reached' : `${number(num(lifespan[0]?.median_days), 1)} d`}</div><div className="name">median lifespan</div></div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { FleetState } from '@/live/fleetStore';
 import { normalizeFilter, STATES, type LiveFilter } from '@/live/protocol';
+import { DownloadCsvButton } from '@/ui/DownloadCsvButton';
 import { number } from '@/ui/format';
 import { FleetOverview } from './FleetOverview';
 import { StateChart } from './StateChart';
@@ -44,6 +45,7 @@ export function FleetPage({ apiBase, fleet, filter, onFilter, onOpen }: {
             </label>
             <label>Tag <input value={tag} onChange={(e) => setTag(e.target.value)} placeholder="site:north" data-testid="filter-tag" /></label>
             <label>Id contains <input value={text} onChange={(e) => setText(e.target.value)} placeholder="pump-" data-testid="filter-text" /></label>
+            <DownloadCsvButton apiBase={apiBase} path="/api/v1/sensors" params={{ state: local.state, tag: local.tag, q: local.text }} testId="download-sensors" />
           </form>
           {fleet.truncated && (
             <p className="warning">Showing the first {number(fleet.limit)} of {number(fleet.matched)} matching sensors (in id order); narrow the filter to see the rest.</p>

@@ -49,8 +49,11 @@ export function fetchHeartbeats(apiBase: string, sensorId: string, since: Date, 
     `${apiBase}/api/v1/sensors/${encodeURIComponent(sensorId)}/heartbeats?since=${encodeURIComponent(since.toISOString())}&limit=20000`, signal);
 }
 
+/** How far back the sensor page lists transitions. */
+export const HISTORY_DAYS = 30;
+
 export function fetchHistory(apiBase: string, sensorId: string, signal?: AbortSignal) {
-  const since = new Date(Date.now() - 30 * 86400_000);
+  const since = new Date(Date.now() - HISTORY_DAYS * 86400_000);
   return get<{ items: StateChange[]; truncated: boolean }>(
     `${apiBase}/api/v1/sensors/${encodeURIComponent(sensorId)}/history?since=${encodeURIComponent(since.toISOString())}`, signal);
 }

@@ -2,12 +2,13 @@ import { fetchErrorSentence } from '@/api/fetchError';
 import { useEffect, useState } from 'react';
 import type { LiveTransition, SensorView } from '@/live/protocol';
 import { BarChart, Timeline } from '@/ui/charts';
+import { DownloadCsvButton } from '@/ui/DownloadCsvButton';
 import { ago, duration, number, time } from '@/ui/format';
 import { robustHistogram } from '@/ui/histogram';
 import { StateBadge } from '@/ui/StateBadge';
 import { stateColour } from '@/ui/states';
 import { commandFor, sendSensorCommand } from '../api/sensorCommands';
-import { describeSetting, downtimeEpisodes, fetchHeartbeats, fetchHistory, type HeartbeatPoint, type StateChange } from '../api/sensorData';
+import { describeSetting, downtimeEpisodes, fetchHeartbeats, fetchHistory, HISTORY_DAYS, type HeartbeatPoint, type StateChange } from '../api/sensorData';
 
 type Span = 'hour' | 'day';
 
@@ -39,6 +40,7 @@ export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, canOper
 
   const from = now - (span === 'hour' ? 3600_000 : 86400_000);
   const episodes = downtimeEpisodes(history, now);
+  const sensorPath = `/api/v1/sensors/${encodeURIComponent(sensorId)}`;
   const intervals = beats.map((b) => b.intervalSeconds).filter((v): v is number => typeof v === 'number');
 
   return (
@@ -64,6 +66,7 @@ export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, canOper
       <div className="span-picker" role="group" aria-label="Time span">
         <button type="button" aria-pressed={span === 'hour'} onClick={() => setSpan('hour')}>Last hour</button>
         <button type="button" aria-pressed={span === 'day'} onClick={() => setSpan('day')}>Last day</button>
+        <DownloadCsvButton apiBase={apiBase} path={`${sensorPath}/heartbeats`} params={{ since: new Date(from).toISOString() }} label={`Download heartbeats, last ${span} (CSV)`} testId="download-heartbeats" />
       </div>
       <Timeline title={`Heartbeats, last ${span}`} times={beats.map((b) => Date.parse(b.receivedAt))} from={from} to={now}
         bands={episodes.map((e) => ({ from: e.from, to: e.to, colour: stateColour(e.state), label: `${e.state}, ${duration((e.to - e.from) / 1000)}` }))} />
@@ -71,7 +74,8 @@ export function SensorPage({ apiBase, sensorId, sensor, liveTransitions, canOper
       <BarChart title={`Interval between heartbeats, last ${span}`} bins={robustHistogram(intervals, 20)} xLabel="seconds" yLabel="heartbeats"
         emptyReason={beats.length === 0 ? `No heartbeat in the last ${span}.` : `Only one heartbeat in the last ${span}: an interval needs two.`} />
       <section aria-label="State history">
-        <h3>State history (30 days)</h3>
+        <h3>State history ({HISTORY_DAYS} days)</h3>
+        <p><DownloadCsvButton apiBase={apiBase} path={`${sensorPath}/history`} params={{ since: new Date(now - HISTORY_DAYS * 86400_000).toISOString() }} label="Download history (CSV)" testId="download-history" /></p>
         {history.length === 0 ? <p className="muted">No transitions recorded.</p> : (
           <table className="data history">
             <thead><tr><th>When</th><th>From</th><th>To</th><th>Reason</th></tr></thead>

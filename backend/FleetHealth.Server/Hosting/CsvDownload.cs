@@ -1,9 +1,8 @@
 using System.Globalization;
 using CsvHelper;
-using FleetHealth.Server.Hosting;
 using Npgsql;
 
-namespace FleetHealth.Server.Analytics;
+namespace FleetHealth.Server.Hosting;
 
 /// <summary>
 /// Rows streamed as an RFC 4180 CSV attachment (CsvHelper): the header from the columns, then each
