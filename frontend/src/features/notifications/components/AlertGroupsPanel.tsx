@@ -1,17 +1,18 @@
+import { FetchProblem } from '@/ui/FetchProblem';
 import { ago, time } from '@/ui/format';
 import { usePolling } from '@/ui/usePolling';
 import { countsText, fetchOpenGroups, moreSensors } from '../api/alerts';
 
 /** The fleet page's open alert groups: which rule, how many sensors per state, since when, the first sensors. */
 export function AlertGroupsPanel({ apiBase, onOpen }: { apiBase: string; onOpen: (sensorId: string) => void }) {
-  const { value: groups, error } = usePolling((signal) => fetchOpenGroups(apiBase, signal), 5000, apiBase);
+  const { value: groups, error, retryAt } = usePolling((signal) => fetchOpenGroups(apiBase, signal), 5000, apiBase);
 
   return (
     <section aria-label="Open alerts" className="alert-groups" data-testid="alert-groups">
       <h2>Open alerts</h2>
-      {error && <p className="error">Open alerts: {error}</p>}
+      <FetchProblem error={error} retryAt={retryAt} what="Open alerts" />
       {groups && (groups.length === 0 ? <p className="muted" data-testid="alert-groups-empty">No open alert groups.</p> : (
-        <table className="list">
+        <table className="data">
           <thead><tr><th>Rule</th><th>Sensors</th><th>Open since</th><th>Last sent</th><th>First sensors</th></tr></thead>
           <tbody>
             {groups.map((g) => (

@@ -95,7 +95,7 @@ export function ChannelsSection({ apiBase, admin }: { apiBase: string; admin: bo
       )}
       {message && <p role="status" data-testid="channel-message">{message}</p>}
       {channels && (channels.length === 0 ? <p className="muted">No channels yet.</p> : (
-        <table className="list">
+        <table className="data">
           <thead><tr><th>Id</th><th>Name</th><th>Kind</th><th>Target</th><th>Secret</th><th>Changed</th><th /></tr></thead>
           <tbody>
             {channels.map((c) => (

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import { time } from '@/ui/format';
+import { FetchProblem } from '@/ui/FetchProblem';
 import { usePolling } from '@/ui/usePolling';
 import { channelsIn, deliveryState, fetchDeliveries } from '../api/deliveries';
 
 /** The delivery log, newest first, refreshed every few seconds; filtered by channel. */
 export function DeliveriesSection({ apiBase }: { apiBase: string }) {
   const [channel, setChannel] = useState<number | null>(null);
-  const { value: deliveries, error } = usePolling((signal) => fetchDeliveries(apiBase, channel, signal), 5000, `${apiBase}|${channel ?? ''}`);
+  const { value: deliveries, error, retryAt } = usePolling((signal) => fetchDeliveries(apiBase, channel, signal), 5000, `${apiBase}|${channel ?? ''}`);
   // The filter's choices: every channel seen unfiltered (the log names them; operators cannot list channels).
   const [known, setKnown] = useState<{ id: number; name: string }[]>([]);
   useEffect(() => {
@@ -27,9 +28,9 @@ export function DeliveriesSection({ apiBase }: { apiBase: string }) {
           </select>
         </label>
       </form>
-      {error && <p className="error" data-testid="deliveries-error">{error}</p>}
+      <FetchProblem error={error} retryAt={retryAt} what="Deliveries" testId="deliveries-error" />
       {deliveries && (deliveries.length === 0 ? <p className="muted" data-testid="deliveries-empty">No deliveries yet.</p> : (
-        <table className="list">
+        <table className="data">
           <thead><tr><th>Created</th><th>Channel</th><th>Message</th><th>Status</th><th>Attempts</th><th>Last try</th><th>Next try</th><th>Last error</th></tr></thead>
           <tbody>
             {deliveries.map((d) => (

@@ -97,7 +97,7 @@ export function RulesSection({ apiBase }: { apiBase: string }) {
       )}
       {message && <p role="status" data-testid="rule-message">{message}</p>}
       {rules && (rules.length === 0 ? <p className="muted">No rules yet: no transition is sent anywhere.</p> : (
-        <table className="list">
+        <table className="data">
           <thead><tr><th>Name</th><th>Transitions</th><th>Tag</th><th>Channels</th><th>Wait / interval / repeat</th><th>Changed</th><th /></tr></thead>
           <tbody>
             {rules.map((r) => (

@@ -69,9 +69,9 @@ export function SilencesSection({ apiBase }: { apiBase: string }) {
       {message && <p role="status" data-testid="silence-message">{message}</p>}
       {silences && <>
         <h3>Active and to come</h3>
-        {current.length === 0 ? <p className="muted">None.</p> : <table className="list" data-testid="silences-current">{head}<tbody>{rows(current, true)}</tbody></table>}
+        {current.length === 0 ? <p className="muted">None.</p> : <table className="data" data-testid="silences-current">{head}<tbody>{rows(current, true)}</tbody></table>}
         <h3>Past (the last day)</h3>
-        {past.length === 0 ? <p className="muted">None.</p> : <table className="list" data-testid="silences-past">{head}<tbody>{rows(past, false)}</tbody></table>}
+        {past.length === 0 ? <p className="muted">None.</p> : <table className="data" data-testid="silences-past">{head}<tbody>{rows(past, false)}</tbody></table>}
       </>}
     </section>
   );

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { fetchErrorSentence } from '@/api/fetchError';
 
 /** Loads once (and again on `reload`), keeping the answer and the error as a sentence; aborted when the component goes. */
 export function useLoad<T>(load: (signal?: AbortSignal) => Promise<T>, key: string): { value: T | null; error: string | null; reload: () => Promise<void> } {
@@ -6,7 +7,7 @@ export function useLoad<T>(load: (signal?: AbortSignal) => Promise<T>, key: stri
   const [error, setError] = useState<string | null>(null);
   const run = useCallback((signal?: AbortSignal) => load(signal)
     .then((v) => { setValue(v); setError(null); })
-    .catch((e: unknown) => { if (!signal?.aborted) setError(e instanceof Error ? e.message : String(e)); }),
+    .catch((e: unknown) => { if (!signal?.aborted) setError(fetchErrorSentence(e)); }),
   // `load` is a new closure on every render; `key` says when it really changed.
   [key]);
   useEffect(() => {
@@ -17,5 +18,5 @@ export function useLoad<T>(load: (signal?: AbortSignal) => Promise<T>, key: stri
   return { value, error, reload: () => run() };
 }
 
-/** The message of a failed action, as a sentence. */
-export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** The message of a failed action, as a sentence (never `TypeError: Failed to fetch`). */
+export const messageOf = (e: unknown): string => fetchErrorSentence(e);
