@@ -17,7 +17,8 @@ namespace FleetHealth.Bench.Notifications;
 /// grouper and a delivery driven back to back, so without the idle polling of
 /// <c>Notifications:PollMilliseconds</c>, which adds up to two poll periods in the server).
 /// Prints how many messages an outage of N sensors of one tag makes and how long it takes, then
-/// the p50/p99 of single transitions.
+/// the p50/p99 of single transitions. Then (unless <c>--no-server</c>) the same through a whole
+/// server process with <c>--resident</c> sensors resident (<see cref="ServerNotificationBenchmark"/>).
 /// </summary>
 internal static class NotificationBenchmark
 {
@@ -119,6 +120,11 @@ internal static class NotificationBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transition_to_webhook_samples: {samples}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transition_to_webhook_p50_ms: {latencies[latencies.Count / 2]:F1}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transition_to_webhook_p99_ms: {latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]:F1}"));
+        if (!args.Contains("--no-server"))
+        {
+            await ServerNotificationBenchmark.RunAsync(Option(args, "--resident", 100_000), samples);
+        }
+
         return 0;
     }
 
