@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using FleetHealth.Domain.Liveness;
@@ -106,11 +107,13 @@ public sealed partial class SensorActor
 
         _awaitingPersist = replyTo;
         var remaining = events.Count;
+        var startedAt = Stopwatch.GetTimestamp();
         PersistAll(AtomicWriteMarks.Mark(events), persisted =>
         {
             _state = _state.Apply(AtomicWriteMarks.Unmark(persisted));
             if (--remaining == 0)
             {
+                JournalWriteMetrics.Written(events.Count, startedAt);
                 _awaitingPersist = null;
                 SnapshotIfDue();
                 Finish();

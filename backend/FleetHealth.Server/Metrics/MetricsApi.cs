@@ -1,3 +1,4 @@
+using FleetHealth.Fleet;
 using FleetHealth.Server.Ingestion;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -25,7 +26,7 @@ public static class MetricsApi
         builder.Services.AddHostedService<FleetGauges>();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("fleethealth"))
-            .WithMetrics(m => m.AddMeter(FleetMetrics.MeterName, LiveMeterName).AddPrometheusExporter());
+            .WithMetrics(m => m.AddMeter(FleetMetrics.MeterName, JournalWriteMetrics.MeterName, LiveMeterName).AddPrometheusExporter());
     }
 
     /// <summary>Wraps the fleet's heartbeat sink so every channel's heartbeats are counted and timed.</summary>
@@ -44,7 +45,9 @@ public static class MetricsApi
         var group = app.MapGroup("").WithTags("Operations");
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsOptions>>().Value.Enabled)
         {
-            group.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: b => b.UseMiddleware<MetricsAccess>(), optionsName: null);
+            // Not a session policy: scrapers have no session. Access is MetricsAccess's (loopback, or the metrics token).
+            group.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: b => b.UseMiddleware<MetricsAccess>(), optionsName: null)
+                .AllowAnonymous();
         }
 
         return group;

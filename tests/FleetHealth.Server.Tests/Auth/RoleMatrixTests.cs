@@ -119,7 +119,8 @@ public sealed class RoleMatrixTests(FleetHealthFactory factory) : IClassFixture<
     [Fact]
     public void Every_endpoint_names_a_policy_or_is_deliberately_anonymous()
     {
-        string[] anonymous = ["/healthz", "/readyz", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/{**path}", "/", "{*path:nonfile}"];
+        // /metrics: no session, its own access rule (loopback or the metrics token; MetricsEndpointTests).
+        string[] anonymous = ["/healthz", "/readyz", "/metrics", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/{**path}", "/", "{*path:nonfile}"];
         string[] policies = [AccessPolicies.Viewer, AccessPolicies.Operator, AccessPolicies.Admin, AccessPolicies.Sensor];
         var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
 

@@ -40,6 +40,10 @@ public sealed class MetricsEndpointTests(IsolatedDatabase db) : IClassFixture<Is
         Assert.Equal(1, after.Value("fleethealth_ingest_requests_total", ("result", "rejected")));
         Assert.Equal(3, after.Value("fleethealth_ingest_duration_seconds_count", ("outcome", "accepted")));
         Assert.InRange(after.Value("fleethealth_ingest_duration_seconds_sum", ("outcome", "accepted"))!.Value, 0, 30);
+        // Each first beat is one write of three events (registered, the heartbeat, healthy), timed by its sensor.
+        Assert.Equal(3, after.Value("fleethealth_journal_write_duration_seconds_count"));
+        Assert.InRange(after.Value("fleethealth_journal_write_duration_seconds_sum")!.Value, 0, after.Value("fleethealth_ingest_duration_seconds_sum", ("outcome", "accepted"))!.Value);
+        Assert.Equal(3 * 3, after.Value("fleethealth_journal_write_events_sum"));
         Assert.Equal(0, after.Value("fleethealth_sensors", ("state", "dead")));
         Assert.Equal(1, after.Value("fleethealth_projection_leader"));
     }
