@@ -52,24 +52,37 @@ internal static class JournalBenchmark
         await using var database = await BenchDatabase.CreateAsync();
         var options = new AkkaJournalOptions();
         var fence = await PrepareFenceAsync(database, fenceMode);
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+        // --stores plugin: Akka.Persistence.Sql's own journal and snapshot store, the baseline of
+        // FleetHealth's (BatchedSqlWriteJournal, BatchedSnapshotStore: the same with recoveries' reads batched).
+        var stores = Text(args, "--stores", "batched");
+        var pluginStores = stores == "plugin"
+            ? $"""
+              {AkkaJournalConfiguration.JournalPluginId}.class = "{typeof(Akka.Persistence.Sql.Journal.SqlWriteJournal).AssemblyQualifiedName}"
+              {AkkaJournalConfiguration.SnapshotPluginId}.class = "{typeof(Akka.Persistence.Sql.Snapshot.SqlSnapshotStore).AssemblyQualifiedName}"
+
+              """
+            : "";
+        var config = ConfigurationFactory.ParseString(pluginStores + "akka.loglevel = WARNING")
             .WithFallback(AkkaJournalConfiguration.ToConfig(database.ConnectionString, options, fence));
         using var system = ActorSystem.Create("bench-journal", config);
 
         var (journal, recoveryNew) = await JournalEventsPerSecondAsync(system, actors, eventsPerActor);
         var recoveryReplay = await RecoveriesPerSecondAsync(system, actors, eventsPerActor);
-        var recoveryNewNoSnapshot = await NewRecoveriesWithoutSnapshotReadPerSecondAsync(system, actors);
+        // Warm (the first phase also pays for the process's start: JIT, connection pools), both ways.
+        var recoveryNewWarm = await NewRecoveriesPerSecondAsync(system, actors, "warm-", readSnapshot: true);
+        var recoveryNewNoSnapshot = await NewRecoveriesPerSecondAsync(system, actors, "unsnapshotted-", readSnapshot: false);
         var (p50, p99) = await DeliveryDelayAsync(system, database);
         await system.Terminate();
         var copy = await CopyRowsPerSecondAsync(database, actors, eventsPerActor);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"journal_settings: actors {actors}, events/actor {eventsPerActor}, buffer {options.BufferSize}, batch {options.BatchSize}, round-trip {options.DbRoundTripMaxBatchSize}, parallelism {options.Parallelism}, server_gc {GCSettings.IsServerGC}, fence {fenceMode}"));
+            $"journal_settings: actors {actors}, events/actor {eventsPerActor}, buffer {options.BufferSize}, batch {options.BatchSize}, round-trip {options.DbRoundTripMaxBatchSize}, parallelism {options.Parallelism}, server_gc {GCSettings.IsServerGC}, fence {fenceMode}, stores {stores}"));
         Print("journal_events_per_s", journal);
         Print("copy_rows_per_s", copy);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"journal_vs_copy: {journal / copy:0.00}"));
         Print("recovery_new_per_s", recoveryNew);
         Print("recovery_replay_per_s", recoveryReplay);
+        Print("recovery_new_warm_per_s", recoveryNewWarm);
         Print("recovery_new_without_snapshot_read_per_s", recoveryNewNoSnapshot);
         Print("read_journal_delivery_p50_ms", p50);
         Print("read_journal_delivery_p99_ms", p99);
@@ -121,18 +134,18 @@ internal static class JournalBenchmark
     }
 
     /// <summary>
-    /// As many other new streams recovered without asking the snapshot store (Akka answers
-    /// <see cref="SnapshotSelectionCriteria.None"/> itself): against <c>recovery_new_per_s</c>, the share
-    /// of a first contact's recovery that is the snapshot read; the rest is the journal's
-    /// highest-sequence read and Akka's own work.
+    /// As many other new streams recovered in a warm process, reading their latest snapshot (as
+    /// every recovery does) or not (<see cref="SnapshotSelectionCriteria.None"/>: Akka answers without
+    /// asking the store): the difference is the snapshot read's share of a first contact's
+    /// recovery; the rest is the journal's highest-sequence read and Akka's own work.
     /// </summary>
-    private static async Task<double> NewRecoveriesWithoutSnapshotReadPerSecondAsync(ActorSystem system, int actors)
+    private static async Task<double> NewRecoveriesPerSecondAsync(ActorSystem system, int actors, string prefix, bool readSnapshot)
     {
         var recovered = new Countdown(actors);
         var watch = Stopwatch.StartNew();
         var refs = Enumerable.Range(0, actors)
-            .Select(i => StreamPrefix + "unsnapshotted-" + i.ToString(CultureInfo.InvariantCulture))
-            .Select(id => system.ActorOf(Akka.Actor.Props.Create(() => new SnapshotlessReader(id, recovered))))
+            .Select(i => StreamPrefix + prefix + i.ToString(CultureInfo.InvariantCulture))
+            .Select(id => system.ActorOf(Akka.Actor.Props.Create(() => new Reader(id, readSnapshot, recovered))))
             .ToList();
         await recovered.Task;
         var perSecond = actors / watch.Elapsed.TotalSeconds;
@@ -349,17 +362,18 @@ internal static class JournalBenchmark
         }
     }
 
-    private sealed class SnapshotlessReader : ReceivePersistentActor
+    private sealed class Reader : ReceivePersistentActor
     {
-        public SnapshotlessReader(string persistenceId, Countdown recovered)
+        public Reader(string persistenceId, bool readSnapshot, Countdown recovered)
         {
             PersistenceId = persistenceId;
+            Recovery = readSnapshot ? Recovery.Default : new Recovery(SnapshotSelectionCriteria.None);
             Recover<RecoveryCompleted>(_ => recovered.Signal());
         }
 
         public override string PersistenceId { get; }
 
-        public override Recovery Recovery => new(SnapshotSelectionCriteria.None);
+        public override Recovery Recovery { get; }
     }
 
     private sealed class Stamper : ReceivePersistentActor

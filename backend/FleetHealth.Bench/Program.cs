@@ -20,6 +20,6 @@ switch (args.FirstOrDefault())
     case BareServer.Mode:
         return await BareServer.RunAsync(args[1..]);
     default:
-        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench memory [--sensors N] [--workstation-gc] [--index-only] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N] [--fence fenced|unfenced|none] | projection [--rate N] [--seconds N] [--warmup S] [--sensors N] [--feed-only] [--query-batch N] [--query-interval-ms N] | notifications [--sensors N] [--samples N] [--resident N] [--no-server]");
+        await Console.Error.WriteLineAsync("usage: FleetHealth.Bench memory [--sensors N] [--workstation-gc] [--index-only] | ingest [--seconds N] [--connections N] [--gateways N] [--warmup S] | journal [--actors N] [--events N] [--fence fenced|unfenced|none] [--stores batched|plugin] | projection [--rate N] [--seconds N] [--warmup S] [--sensors N] [--feed-only] [--query-batch N] [--query-interval-ms N] | notifications [--sensors N] [--samples N] [--resident N] [--no-server]");
         return 2;
 }

@@ -151,6 +151,8 @@ public static class AkkaJournalConfiguration
               snapshot-store.plugin = "{{SnapshotPluginId}}"
 
               journal.sql {
+                # The plugin's journal with recoveries' highest-sequence reads batched (BatchedSqlWriteJournal).
+                class = "{{typeof(BatchedSqlWriteJournal).AssemblyQualifiedName}}"
                 connection-string = {{Quote(journalConnection)}}
                 provider-name = "{{ProviderName}}"
                 auto-initialize = off
@@ -171,6 +173,8 @@ public static class AkkaJournalConfiguration
               }
 
               snapshot-store.sql {
+                # The plugin's store with recoveries' latest-snapshot reads batched (BatchedSnapshotStore).
+                class = "{{typeof(BatchedSnapshotStore).AssemblyQualifiedName}}"
                 connection-string = {{Quote(connection)}}
                 provider-name = "{{ProviderName}}"
                 auto-initialize = off
