@@ -65,6 +65,13 @@ public sealed class AkkaJournalOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan QueryGapTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether recoveries' highest-sequence and latest-snapshot reads are answered many streams per
+    /// query (<see cref="BatchedSqlWriteJournal"/>, <see cref="BatchedSnapshotStore"/>); false: the
+    /// plugin's own classes, one transaction per read (the baseline, or a way back).
+    /// </summary>
+    public bool BatchedRecoveryReads { get; set; } = true;
+
     /// <summary>The plugin's <c>max-tries</c>: rounds of <see cref="QueryInterval"/> before a hole is given up.</summary>
     public int QueryGapTries => (int)Math.Max(1, Math.Ceiling(QueryGapTimeout / QueryInterval));
 }
@@ -152,7 +159,7 @@ public static class AkkaJournalConfiguration
 
               journal.sql {
                 # The plugin's journal with recoveries' highest-sequence reads batched (BatchedSqlWriteJournal).
-                class = "{{typeof(BatchedSqlWriteJournal).AssemblyQualifiedName}}"
+                class = "{{(options.BatchedRecoveryReads ? typeof(BatchedSqlWriteJournal) : typeof(Akka.Persistence.Sql.Journal.SqlWriteJournal)).AssemblyQualifiedName}}"
                 connection-string = {{Quote(journalConnection)}}
                 provider-name = "{{ProviderName}}"
                 auto-initialize = off
@@ -174,7 +181,7 @@ public static class AkkaJournalConfiguration
 
               snapshot-store.sql {
                 # The plugin's store with recoveries' latest-snapshot reads batched (BatchedSnapshotStore).
-                class = "{{typeof(BatchedSnapshotStore).AssemblyQualifiedName}}"
+                class = "{{(options.BatchedRecoveryReads ? typeof(BatchedSnapshotStore) : typeof(Akka.Persistence.Sql.Snapshot.SqlSnapshotStore)).AssemblyQualifiedName}}"
                 connection-string = {{Quote(connection)}}
                 provider-name = "{{ProviderName}}"
                 auto-initialize = off
