@@ -147,7 +147,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>A client signed in as the benchmark's admin (the status endpoint is for operators); the handler keeps the cookie.</summary>
-    private static async Task<HttpClient> StatusClientAsync(Uri server, string user, string password)
+    internal static async Task<HttpClient> StatusClientAsync(Uri server, string user, string password)
     {
         var client = new HttpClient { BaseAddress = server };
         using var login = await client.PostAsync("/api/v1/auth/login", new StringContent(

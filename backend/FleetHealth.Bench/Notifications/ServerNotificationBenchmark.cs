@@ -52,7 +52,7 @@ internal static class ServerNotificationBenchmark
         };
         await using var server = await ChildServer.StartAsync(serverDll, ["--contentRoot", serverBin, "--urls", $"http://127.0.0.1:{port}"], env, port, "/readyz");
         var password = await ChildServer.RunCommandAsync(serverDll, ["create-admin", "bench"], env, "admin-password");
-        using var admin = await SignedInAsync(server.BaseAddress, "bench", password);
+        using var admin = await IngestBenchmark.StatusClientAsync(server.BaseAddress, "bench", password);
         var channel = await CreatedIdAsync(admin, "/api/v1/notifications/channels", new { name = "bench", kind = "webhook", url = $"http://127.0.0.1:{receiverPort}/hook" });
         var tagged = new List<HttpClient>();
         for (var r = 0; r < Rules; r++)
@@ -206,14 +206,6 @@ internal static class ServerNotificationBenchmark
                 return; // stopped
             }
         }
-    }
-
-    private static async Task<HttpClient> SignedInAsync(Uri server, string user, string password)
-    {
-        var client = new HttpClient { BaseAddress = server };
-        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { user, password });
-        login.EnsureSuccessStatusCode();
-        return client;
     }
 
     private static HttpClient IngestClient(Uri server, string key) =>

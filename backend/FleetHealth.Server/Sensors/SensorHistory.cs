@@ -62,28 +62,12 @@ internal static class SensorHistoryApi
             return Csv($"{sensorId}-heartbeats.csv", dataSource, HeartbeatsSql, sensorId, from, limit);
         }
 
-        var max = limit ?? 5000;
-        await using var command = Command(dataSource, HeartbeatsSql, sensorId, from, max + 1);
-        var items = new List<HeartbeatPoint>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(new HeartbeatPoint(
-                    reader.GetFieldValue<DateTimeOffset>(0),
-                    reader.IsDBNull(1) ? null : reader.GetDouble(1),
-                    reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                    reader.GetInt32(4)));
-            }
-        }
-
-        var truncated = items.Count > max;
-        if (truncated)
-        {
-            items.RemoveAt(max);
-        }
-
+        var (items, truncated) = await PageAsync(dataSource, HeartbeatsSql, sensorId, from, limit ?? 5000, reader => new HeartbeatPoint(
+            reader.GetFieldValue<DateTimeOffset>(0),
+            reader.IsDBNull(1) ? null : reader.GetDouble(1),
+            reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetInt64(3),
+            reader.GetInt32(4)), cancellationToken);
         return TypedResults.Ok(new SensorHeartbeats(sensorId, from, items, truncated));
     }
 
@@ -107,14 +91,22 @@ internal static class SensorHistoryApi
             return Csv($"{sensorId}-history.csv", dataSource, HistorySql, sensorId, from, limit);
         }
 
-        var max = limit ?? 1000;
-        await using var command = Command(dataSource, HistorySql, sensorId, from, max + 1);
-        var items = new List<StateChangeView>();
+        var (items, truncated) = await PageAsync(dataSource, HistorySql, sensorId, from, limit ?? 1000, reader => new StateChangeView(
+            reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4)), cancellationToken);
+        return TypedResults.Ok(new SensorHistory(sensorId, from, items, truncated));
+    }
+
+    /// <summary>Up to <paramref name="max"/> rows of the query (one more is read to tell whether it was cut).</summary>
+    private static async Task<(List<T> Items, bool Truncated)> PageAsync<T>(
+        NpgsqlDataSource dataSource, string sql, string sensorId, DateTimeOffset from, int max, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken)
+    {
+        await using var command = Command(dataSource, sql, sensorId, from, max + 1);
+        var items = new List<T>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                items.Add(new StateChangeView(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4)));
+                items.Add(row(reader));
             }
         }
 
@@ -124,7 +116,7 @@ internal static class SensorHistoryApi
             items.RemoveAt(max);
         }
 
-        return TypedResults.Ok(new SensorHistory(sensorId, from, items, truncated));
+        return (items, truncated);
     }
 
     /// <summary>The rows as they are read, straight to the response: a million heartbeats never sit in memory.</summary>
